@@ -1,0 +1,68 @@
+"""Who may see and change what. Everything is scoped to the user's own networks (404 outside).
+
+Within a network: coordinators and facilitators run sessions; the case-bringer of a case
+(and the leads) review its tips; every member may look.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from akad.models import Membership, Role
+
+from .models import CaseDiscussion, Meeting, Tip
+
+LEAD_ROLES = {Role.COORDINATOR, Role.FACILITATOR}
+
+
+def case_for_user(user, pk: int) -> CaseDiscussion:
+    return get_object_or_404(
+        CaseDiscussion.objects.for_user(user).select_related(
+            "meeting__network__matrix", "client", "case_bringer", "spotlight"
+        ),
+        pk=pk,
+    )
+
+
+def meeting_for_user(user, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.for_user(user).select_related("network__matrix", "facilitator"), pk=pk
+    )
+
+
+def tip_for_user(user, pk: int) -> Tip:
+    return get_object_or_404(
+        Tip.objects.for_user(user).select_related(
+            "case__meeting__network__matrix", "case__client", "case__case_bringer", "domain", "column"
+        ),
+        pk=pk,
+    )
+
+
+def role_in(user, network_id: int) -> str | None:
+    return (
+        Membership.objects.filter(user=user, network_id=network_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def is_lead(user, network_id: int) -> bool:
+    return role_in(user, network_id) in LEAD_ROLES
+
+
+def require_lead(user, network_id: int) -> None:
+    """Coordinators and facilitators run the live session."""
+    if not is_lead(user, network_id):
+        raise PermissionDenied
+
+
+def can_review(user, case: CaseDiscussion) -> bool:
+    return case.case_bringer_id == user.pk or is_lead(user, case.meeting.network_id)
+
+
+def require_reviewer(user, case: CaseDiscussion) -> None:
+    """The case-bringer (and the network's leads) choose tips and record decisions."""
+    if not can_review(user, case):
+        raise PermissionDenied

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    """Meetings, clients, case discussions, tips and follow-up.
+
+    The folder is called `sessions`; the label `casework` keeps it apart from
+    `django.contrib.sessions`.
+    """
+
+    name = "sessions"
+    label = "casework"
+    verbose_name = _("Case sessions")

@@ -1,0 +1,352 @@
+"""Meetings, pseudonymous clients, case discussions, the tips on the placemat and follow-up."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matrices.reference import STEP_KEYS
+
+
+class Step(models.TextChoices):
+    """The seven steps of an AKAD case discussion, in order (keys as in the reference data)."""
+
+    OPENING = "opening", _("Opening")
+    FOLLOW_UP = "terugblik", _("Follow-up")
+    PRESENTATION = "casusinbreng", _("Case presentation")
+    DOMAINS = "domeinen", _("Domains and goals")
+    TIPS = "tips", _("Tips from left to right")
+    CLOSING = "afronding", _("Closing and agreements")
+    EVALUATION = "evaluatie", _("Evaluation")
+
+    @classmethod
+    def ordered(cls) -> list[Step]:
+        return list(cls)
+
+    @property
+    def number(self) -> int:
+        return list(Step).index(self) + 1
+
+
+assert tuple(Step.values) == STEP_KEYS, "steps differ from matrices/data/zrm.json"
+
+
+class NetworkScopedQuerySet(models.QuerySet):
+    """`for_user` keeps only the objects of the user's own networks."""
+
+    network_path = "network"
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(**{f"{self.network_path}__memberships__user": user})
+
+
+class Client(models.Model):
+    """The person a case is about. Pseudonym only: never a name, BSN, address or birth date."""
+
+    network = models.ForeignKey("akad.Network", on_delete=models.CASCADE, related_name="clients")
+    pseudonym = models.CharField(
+        _("pseudonym"),
+        max_length=60,
+        help_text=_("A made-up name. Never the client's real name, BSN, address or birth date."),
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    case_bringer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case-bringer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clients",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NetworkScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pseudonym"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "pseudonym"], name="unique_pseudonym")
+        ]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_join_code() -> str:
+    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+    return f"{code[:3]}-{code[3:]}"
+
+
+class Meeting(models.Model):
+    """A bijeenkomst of a network: usually several case discussions.
+
+    `version` goes up on every change the beamer shows, so a poll can answer "unchanged"
+    without rendering anything.
+    """
+
+    network = models.ForeignKey("akad.Network", on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=150, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilitated_meetings",
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
+    )
+    guests = models.TextField(
+        _("guests"), blank=True, help_text=_("Others present, one per line, with organisation.")
+    )
+    join_code = models.CharField(_("join code"), max_length=7, unique=True, default=new_join_code)
+    current_case = models.ForeignKey(
+        "casework.CaseDiscussion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = NetworkScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.starts_at).strftime("%d-%m-%Y %H:%M")
+        return f"{self.network} {when}"
+
+
+class CaseDiscussionQuerySet(NetworkScopedQuerySet):
+    network_path = "meeting__network"
+
+
+class CaseDiscussion(models.Model):
+    """One 30–40 minute discussion of one client in a meeting, driven step by step."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="cases")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="discussions")
+    case_bringer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case-bringer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="brought_cases",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    # The presentation (casusinbreng), told positively.
+    situation = models.TextField(_("current life situation"), blank=True)
+    social_network = models.TextField(_("network"), blank=True)
+    strengths = models.TextField(_("strengths and talents"), blank=True)
+    desired_situation = models.TextField(_("desired situation"), blank=True)
+    question = models.TextField(_("question to the group"), blank=True)
+
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.OPENING)
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    spotlight = models.ForeignKey(
+        "matrices.Column",
+        verbose_name=_("column in the spotlight"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_remark = models.CharField(_("remark"), max_length=300, blank=True)
+
+    objects = CaseDiscussionQuerySet.as_manager()
+
+    PRESENTATION_FIELDS = (
+        "situation",
+        "social_network",
+        "strengths",
+        "desired_situation",
+        "question",
+    )
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "client"], name="one_discussion_per_meeting"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="rating_1_to_5",
+            ),
+        ]
+        verbose_name = _("case discussion")
+        verbose_name_plural = _("case discussions")
+
+    def __str__(self) -> str:
+        return f"{self.client} ({self.meeting})"
+
+    @property
+    def current_step(self) -> Step:
+        return Step(self.step)
+
+
+class DomainGoal(models.Model):
+    """A ZRM domain marked for this case: the client's wish or goal, optional levels."""
+
+    case = models.ForeignKey(CaseDiscussion, on_delete=models.CASCADE, related_name="goals")
+    domain = models.ForeignKey("matrices.Domain", on_delete=models.PROTECT, related_name="+")
+    goal = models.CharField(_("wish or goal"), max_length=300, blank=True)
+    current_level = models.ForeignKey(
+        "matrices.Level",
+        verbose_name=_("current level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_level = models.ForeignKey(
+        "matrices.Level",
+        verbose_name=_("target level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["domain__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "domain"], name="one_goal_per_domain")
+        ]
+        verbose_name = _("domain goal")
+        verbose_name_plural = _("domain goals")
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.goal}"
+
+
+class TipQuerySet(NetworkScopedQuerySet):
+    network_path = "case__meeting__network"
+
+
+class Decision(models.TextChoices):
+    PENDING = "", _("not yet discussed")
+    ACCEPTED = "accepted", _("client wants to try it")
+    DECLINED = "declined", _("client does not want it")
+
+
+class Tip(models.Model):
+    """One idea in one cell of the placemat (domain × column).
+
+    `key` is made when the form is shown; the unique constraint turns a double click or a
+    retry into the same tip instead of a second one.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(CaseDiscussion, on_delete=models.CASCADE, related_name="tips")
+    domain = models.ForeignKey(
+        "matrices.Domain", verbose_name=_("domain"), on_delete=models.PROTECT, related_name="+"
+    )
+    column = models.ForeignKey(
+        "matrices.Column", verbose_name=_("column"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField(_("tip"), max_length=500)
+    given_by = models.CharField(_("given by"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        "akad.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tips",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # After the session: the case-bringer's choice, the client's decision, the action.
+    chosen = models.BooleanField(_("take to the client"), default=False)
+    decision = models.CharField(
+        _("client's decision"), max_length=10, choices=Decision.choices, blank=True, default=""
+    )
+    action_who = models.CharField(_("who"), max_length=100, blank=True)
+    action_what = models.CharField(_("what"), max_length=300, blank=True)
+    action_when = models.CharField(_("when"), max_length=100, blank=True)
+
+    objects = TipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Result(models.TextChoices):
+    WORKED = "worked", _("worked")
+    PARTLY = "partly", _("partly worked")
+    DID_NOT_WORK = "not", _("did not work")
+
+
+class TipOutcome(models.Model):
+    """Follow-up (terugblik) on a chosen tip: tried or not, what it did, and why."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="outcomes")
+    tried = models.BooleanField(_("tried"))
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    why = models.TextField(_("why"), blank=True)
+    reported_in = models.ForeignKey(
+        Meeting,
+        verbose_name=_("reported in meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    reported_by = models.CharField(_("reported by"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(tried=True) & ~Q(result="")) | (Q(tried=False) & Q(result="")),
+                name="result_only_when_tried",
+            )
+        ]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.tip}: {self.get_result_display() or _('not tried')}"

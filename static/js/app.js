@@ -1,0 +1,39 @@
+// AKAD casustafel: small helpers for every page. No inline script anywhere (strict CSP).
+(function () {
+  "use strict";
+
+  // Countdown timers: <span class="timer" data-started="ISO" data-minutes="5" data-server-now="ISO">
+  // Shows the time left in the step, and the overrun (with a warning sign) when it is over.
+  let clockOffset = 0; // server time minus this device's time, in ms
+
+  function format(seconds) {
+    const s = Math.abs(Math.round(seconds));
+    const m = Math.floor(s / 60);
+    return String(m).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  function tick() {
+    document.querySelectorAll(".timer[data-started]").forEach(function (el) {
+      if (el.dataset.serverNow) {
+        clockOffset = Date.parse(el.dataset.serverNow) - Date.now();
+        delete el.dataset.serverNow;
+      }
+      const started = Date.parse(el.dataset.started);
+      const total = Number(el.dataset.minutes || 0) * 60;
+      const elapsed = (Date.now() + clockOffset - started) / 1000;
+      const left = total - elapsed;
+      const over = total > 0 && left < 0;
+      el.classList.toggle("overrun", over);
+      if (total === 0) {
+        el.textContent = format(elapsed);
+      } else if (over) {
+        el.textContent = "+" + format(-left) + " " + (el.dataset.overLabel || "over time");
+      } else {
+        el.textContent = format(left) + " " + (el.dataset.leftLabel || "left");
+      }
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+})();

@@ -1,0 +1,56 @@
+import pytest
+
+from akad.models import Role
+from tests.factories import (
+    CaseDiscussionFactory,
+    MembershipFactory,
+    NetworkFactory,
+    UserFactory,
+    mark,
+)
+
+
+@pytest.fixture
+def noord(db):
+    return NetworkFactory(name="Noord")
+
+
+@pytest.fixture
+def zuid(db):
+    return NetworkFactory(name="Zuid")
+
+
+@pytest.fixture
+def facilitator(noord):
+    return MembershipFactory(network=noord, role=Role.FACILITATOR).user
+
+
+@pytest.fixture
+def coordinator(noord):
+    return MembershipFactory(network=noord, role=Role.COORDINATOR).user
+
+
+@pytest.fixture
+def case_bringer(noord):
+    return MembershipFactory(network=noord, role=Role.MEMBER).user
+
+
+@pytest.fixture
+def outsider(zuid):
+    """A coordinator of network Zuid: may see nothing of Noord."""
+    return MembershipFactory(network=zuid, role=Role.COORDINATOR).user
+
+
+@pytest.fixture
+def case(noord, case_bringer):
+    """A case discussion in Noord with two marked domains."""
+    case = CaseDiscussionFactory(meeting__network=noord, case_bringer=case_bringer)
+    case.client.case_bringer = case_bringer
+    case.client.save()
+    mark(case, "financien", "sociaal-netwerk")
+    return case
+
+
+@pytest.fixture
+def user_without_network(db):
+    return UserFactory()
