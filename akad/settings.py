@@ -172,8 +172,8 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Before `collectstatic` has run (development, tests) fall back to the plain file names.
-WHITENOISE_MANIFEST_STRICT = False
+if DEBUG:  # runserver serves the files from the source folders, no collectstatic needed
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 LOGGING = {
     "version": 1,

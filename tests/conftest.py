@@ -10,6 +10,20 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests run without `collectstatic`: serve static files by their plain names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def noord(db):
     return NetworkFactory(name="Noord")

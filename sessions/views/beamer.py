@@ -1,11 +1,90 @@
-"""TODO(placeholder): being written."""
-from django.http import HttpResponse
+"""The beamer view: full screen, no controls, follows the console by polling.
+
+The poll is the hottest request of a session (every screen, every second). An unchanged
+poll costs one query: the full render hands the beamer a signed, short-lived pass for this
+meeting and user, and the poll then only compares `Meeting.version` and answers 204.
+A changed (or expired) poll goes through the normal login and network checks.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from ..access import meeting_for_user
+from ..models import CaseDiscussion, Meeting, Step
+from ..selectors import awaiting_follow_up, follow_ups_reported_in, placemat
+from .console import step_context
+
+PASS_SALT = "akad.beamer-poll"
+PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once and renews it
+
+BEAMER = "sessions/beamer.html"
+PLACEMAT_STEPS = {Step.DOMAINS, Step.TIPS, Step.CLOSING, Step.EVALUATION}
 
 
-def beamer(request, **kwargs):
-    return HttpResponse(status=501)
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-def poll(request, **kwargs):
-    return HttpResponse(status=501)
+def beamer_context(meeting: Meeting, user) -> dict:
+    context: dict = {
+        "meeting": meeting,
+        "version": meeting.version,
+        "poll_pass": signing.dumps([meeting.pk, user.pk], salt=PASS_SALT, compress=True),
+        "server_now": timezone.now(),
+    }
+    case = (
+        CaseDiscussion.objects.select_related("meeting__network__matrix", "client", "spotlight")
+        .filter(pk=meeting.current_case_id)
+        .first()
+        if meeting.current_case_id
+        else None
+    )
+    if case is None:
+        return context
+    context.update(step_context(case))
+    step = case.current_step
+    if step == Step.FOLLOW_UP:
+        context["awaiting"] = awaiting_follow_up(meeting)
+        context["reported"] = follow_ups_reported_in(meeting)
+    elif step in PLACEMAT_STEPS:
+        context["placemat"] = placemat(case)
+    return context
 
+
+@login_required
+@require_GET
+def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    return render(request, BEAMER, beamer_context(meeting, request.user))
+
+
+def _pass_is_valid(token: str, meeting_pk: int) -> bool:
+    try:
+        meeting_id, _user_id = signing.loads(token, salt=PASS_SALT, max_age=PASS_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return meeting_id == meeting_pk
+
+
+@require_GET
+def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """204 when nothing changed (one query); otherwise the new beamer content."""
+    token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
+    if token and seen.isdigit() and _pass_is_valid(token, pk):
+        version = Meeting.objects.filter(pk=pk).values_list("version", flat=True).first()
+        if version is not None and version == int(seen):
+            return HttpResponse(status=204)
+    if not request.user.is_authenticated:
+        login = f"{reverse('login')}?next={reverse('beamer', args=[pk])}"
+        return HttpResponseClientRedirect(login) if request.htmx else HttpResponse(status=401)
+    meeting = meeting_for_user(request.user, pk)
+    return render(request, f"{BEAMER}#content", beamer_context(meeting, request.user))

@@ -1,47 +1,340 @@
-"""TODO(placeholder): being written."""
-from django.http import HttpResponse
+"""The facilitator's console: one page per case discussion, every change an HTMX fragment.
+
+Each POST view changes one thing through a service and answers an HTMX request with the
+fragment it changed (the whole step panel, a domain row or a save status); a plain POST
+(no JavaScript) is redirected back to the console.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from matrices.models import Column, Domain
+
+from .. import services
+from ..access import case_for_user, require_lead, tip_for_user
+from ..forms import (
+    ChooseForm,
+    DomainGoalForm,
+    EvaluationForm,
+    OutcomeForm,
+    PresentationForm,
+    TipEditForm,
+    TipForm,
+)
+from ..models import CaseDiscussion, Step
+from ..selectors import awaiting_follow_up, domain_choices, follow_ups_reported_in, placemat
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-def console(request, **kwargs):
-    return HttpResponse(status=501)
+CONSOLE = "sessions/console.html"
+TIP_EDIT = "sessions/steps/tips.html#tip-edit"
 
 
-def change_step(request, **kwargs):
-    return HttpResponse(status=501)
+def step_context(case: CaseDiscussion) -> dict:
+    """Step bar and timer, shared by the console and the beamer."""
+    current = case.current_step
+    steps = list(Step)
+    return {
+        "case": case,
+        "step": current,
+        "steps": [
+            {"step": step, "number": n, "done": n < current.number, "current": step == current}
+            for n, step in enumerate(steps, start=1)
+        ],
+        "step_count": len(steps),
+        "timebox_minutes": case.meeting.network.timebox_minutes(current),
+        "server_now": timezone.now(),
+        "next_step": services.next_step(current),
+        "previous_step": services.previous_step(current),
+    }
 
 
-def save_presentation(request, **kwargs):
-    return HttpResponse(status=501)
+def console_context(case: CaseDiscussion, **overrides) -> dict:
+    """What the current step needs, and nothing more."""
+    context = step_context(case)
+    step = case.current_step
+    meeting = case.meeting
+    if step == Step.FOLLOW_UP:
+        context["awaiting"] = [
+            (tip, OutcomeForm(prefix=f"tip{tip.pk}")) for tip in awaiting_follow_up(meeting)
+        ]
+        context["reported"] = follow_ups_reported_in(meeting)
+    elif step == Step.PRESENTATION:
+        context["presentation_form"] = PresentationForm(instance=case)
+    elif step == Step.DOMAINS:
+        context["domain_rows"] = [
+            domain_row(domain, goal) for domain, goal in domain_choices(case)
+        ]
+    elif step in (Step.TIPS, Step.CLOSING):
+        context["placemat"] = placemat(case)
+        if step == Step.TIPS:
+            context["tip_form"] = TipForm(case=case)
+    elif step == Step.EVALUATION:
+        context["evaluation_form"] = EvaluationForm(
+            initial={"rating": case.rating, "remark": case.rating_remark}
+        )
+    context.update(overrides)
+    return context
 
 
-def save_domains(request, **kwargs):
-    return HttpResponse(status=501)
+def domain_row(domain: Domain, goal, form: DomainGoalForm | None = None, **extra) -> dict:
+    if form is None:
+        form = DomainGoalForm(
+            prefix=f"d{domain.pk}",
+            initial={
+                "marked": goal is not None,
+                "goal": goal.goal if goal else "",
+                "current_level": goal.current_level_id if goal else None,
+                "target_level": goal.target_level_id if goal else None,
+            },
+        )
+    return {"domain": domain, "goal": goal, "form": form, **extra}
 
 
-def add_tip(request, **kwargs):
-    return HttpResponse(status=501)
+def render_panel(request: HtmxHttpRequest, case: CaseDiscussion, **overrides) -> HttpResponse:
+    """The step panel for HTMX; a redirect to the console for a plain form post."""
+    if not request.htmx:
+        return redirect("console", pk=case.pk)
+    return render(request, f"{CONSOLE}#panel", console_context(case, **overrides))
 
 
-def set_spotlight(request, **kwargs):
-    return HttpResponse(status=501)
+def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:
+    case = case_for_user(request.user, pk)
+    require_lead(request.user, case.meeting.network_id)
+    return case
 
 
-def save_evaluation(request, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_GET
+def console(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = lead_case(request, pk)
+    template = f"{CONSOLE}#panel" if request.htmx else CONSOLE
+    return render(request, template, console_context(case))
 
 
-def record_follow_up(request, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+def change_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = lead_case(request, pk)
+    try:
+        step = Step(request.POST.get("step", ""))
+    except ValueError:
+        return render_panel(request, case, error=_("Unknown step."))
+    services.go_to_step(case=case, step=step)
+    return render_panel(request, case)
 
 
-def edit_tip(request, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Autosave: writes only the presentation fields that came with the request."""
+    case = lead_case(request, pk)
+    form = PresentationForm(request.POST, instance=case)
+    sent = [name for name in CaseDiscussion.PRESENTATION_FIELDS if name in request.POST]
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return render(
+            request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
+        )
+    services.save_presentation(case=case, **{name: form.cleaned_data[name] for name in sent})
+    if not request.htmx:
+        return redirect("console", pk=case.pk)
+    return render(request, f"{CONSOLE}#save-status", {"saved_at": timezone.now()})
 
 
-def delete_tip(request, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Save one domain row of the domains step (mark, goal, levels) and return that row."""
+    case = lead_case(request, pk)
+    domain = get_object_or_404(
+        Domain, pk=request.POST.get("domain"), domain_set_id=case.meeting.network.matrix.domain_set_id
+    )
+    goal = case.goals.filter(domain=domain).first()
+    form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
+    row_error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["marked"]:
+                goal = services.set_domain_goal(
+                    case=case,
+                    domain=domain,
+                    goal=data["goal"],
+                    current_level=data["current_level"],
+                    target_level=data["target_level"],
+                )
+            elif goal is not None:
+                services.unmark_domain(case=case, domain=domain)
+                goal = None
+        except ValidationError as error:
+            row_error = " ".join(error.messages)
+    if not request.htmx:
+        return redirect("console", pk=case.pk)
+    saved = form.is_valid() and row_error is None
+    row = domain_row(domain, goal, None if saved else form, error=row_error, saved=saved)
+    return render(request, "sessions/steps/domeinen.html#domain-row", {"row": row, "case": case})
 
 
-def choose_tip(request, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Add a tip; a double submit or a retry with the same form key stores it once."""
+    case = lead_case(request, pk)
+    form = TipForm(request.POST, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_tip(
+                case=case,
+                key=data["key"],
+                domain=data["domain"],
+                column=data["column"],
+                text=data["text"],
+                given_by=data["given_by"],
+                organisation=data["organisation"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return render_panel(request, case, tip_form=form)
+    # A fresh form (new key) that keeps the chosen cell, ready for the next tip.
+    fresh = TipForm(
+        case=case,
+        initial={
+            "domain": form.cleaned_data["domain"].pk,
+            "column": form.cleaned_data["column"].pk,
+            "given_by": form.cleaned_data["given_by"],
+            "organisation": form.cleaned_data["organisation"],
+        },
+    )
+    return render_panel(request, case, tip_form=fresh, tip_added=True)
 
+
+@login_required
+@require_POST
+def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = lead_case(request, pk)
+    column_id = request.POST.get("column")
+    column = (
+        get_object_or_404(Column, pk=column_id, matrix_id=case.meeting.network.matrix_id)
+        if column_id
+        else None
+    )
+    services.set_spotlight(case=case, column=column)
+    return render_panel(request, case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the inline edit form for one tip. POST: save text or move it to another cell."""
+    tip = tip_for_user(request.user, pk)
+    case = tip.case
+    require_lead(request.user, case.meeting.network_id)
+    if request.method == "GET":
+        return render(request, TIP_EDIT, {"tip": tip, "form": TipEditForm(instance=tip), "case": case})
+    form = TipEditForm(request.POST, instance=tip)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_tip(
+                tip=tip,
+                text=data["text"],
+                domain=data["domain"],
+                column=data["column"],
+                organisation=data["organisation"],
+                given_by=data["given_by"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return render(request, TIP_EDIT, {"tip": tip, "form": form, "case": case})
+    return render_panel(request, case_for_user(request.user, case.pk))
+
+
+@login_required
+@require_POST
+def delete_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    tip = tip_for_user(request.user, pk)
+    case = tip.case
+    require_lead(request.user, case.meeting.network_id)
+    services.delete_tip(tip=tip)
+    return render_panel(request, case)
+
+
+@login_required
+@require_POST
+def choose_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Afronding: the case-bringer takes the tip to the client, with who/what/when."""
+    tip = tip_for_user(request.user, pk)
+    case = tip.case
+    require_lead(request.user, case.meeting.network_id)
+    form = ChooseForm(request.POST, prefix=f"c{tip.pk}")
+    if form.is_valid():
+        services.choose_tip(tip=tip, **form.cleaned_data)
+    if not request.htmx:
+        return redirect("console", pk=case.pk)
+    return render(
+        request,
+        "sessions/steps/afronding.html#choose-row",
+        {"tip": tip, "form": form, "saved": form.is_valid(), "case": case},
+    )
+
+
+@login_required
+@require_POST
+def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResponse:
+    """Terugblik: what came of a chosen tip of an earlier meeting, reported in this one."""
+    case = lead_case(request, pk)
+    tip = tip_for_user(request.user, tip_pk)
+    if tip.case.meeting.network_id != case.meeting.network_id:
+        return render_panel(request, case, error=_("That tip belongs to another network."))
+    form = OutcomeForm(request.POST, prefix=f"tip{tip.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_outcome(
+                tip=tip,
+                tried=data["tried"],
+                result=data["result"],
+                why=data["why"],
+                reported_by=data["reported_by"],
+                reported_in=case.meeting,
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        context = console_context(case)
+        context["awaiting"] = [
+            (item, form if item.pk == tip.pk else item_form) for item, item_form in context["awaiting"]
+        ]
+        if not request.htmx:
+            return redirect("console", pk=case.pk)
+        return render(request, f"{CONSOLE}#panel", context)
+    return render_panel(request, case)
+
+
+@login_required
+@require_POST
+def save_evaluation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = lead_case(request, pk)
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        services.rate_session(
+            case=case, rating=form.cleaned_data["rating"], remark=form.cleaned_data["remark"]
+        )
+        return render_panel(request, case, evaluation_saved=True)
+    return render_panel(request, case, evaluation_form=form)

@@ -1,0 +1,95 @@
+// Facilitator console: keyboard cell picker, click-to-pick cells, and drafts that survive
+// a failed request or a reload (the presentation text is never lost).
+(function () {
+  "use strict";
+
+  // --- Cell picker: "2b" = domain 2, column b ---------------------------------------------
+  function pickCell(form, code) {
+    const match = /^\s*(\d+)\s*([a-z])\s*$/i.exec(code || "");
+    if (!match) return false;
+    const domain = form.querySelector('select[name="domain"] option[data-number="' + match[1] + '"]');
+    const column = form.querySelector('select[name="column"] option[data-letter="' + match[2].toLowerCase() + '"]');
+    if (!domain || !column) return false;
+    domain.selected = true;
+    column.selected = true;
+    return true;
+  }
+
+  document.addEventListener("input", function (event) {
+    const input = event.target;
+    if (!input.classList || !input.classList.contains("cell-code-input")) return;
+    input.setAttribute("aria-invalid", input.value && !pickCell(input.form, input.value) ? "true" : "false");
+  });
+
+  // Clicking an empty spot of a placemat cell picks that cell in the tip form.
+  document.addEventListener("click", function (event) {
+    const cell = event.target.closest && event.target.closest("td[data-cell]");
+    if (!cell || event.target.closest("button, a, input, select, textarea")) return;
+    const form = document.getElementById("tip-form");
+    if (!form) return;
+    pickCell(form, cell.dataset.cell);
+    const code = form.querySelector(".cell-code-input");
+    if (code) code.value = cell.dataset.cell;
+    form.querySelector('input[name="text"]').focus();
+  });
+
+  // --- Drafts -------------------------------------------------------------------------------
+  // Every keystroke in a [data-draft-key] field is kept in localStorage until the server
+  // confirms it saved that text. On load, a draft the server does not have is put back.
+  function draftFields(root) {
+    return (root || document).querySelectorAll("[data-draft-key]");
+  }
+
+  function keep(field) {
+    try { localStorage.setItem(field.dataset.draftKey, field.value); } catch (e) { /* private mode */ }
+  }
+
+  function restore(root) {
+    draftFields(root).forEach(function (field) {
+      let draft = null;
+      try { draft = localStorage.getItem(field.dataset.draftKey); } catch (e) { return; }
+      if (draft === null) return;
+      if (draft === field.value) { localStorage.removeItem(field.dataset.draftKey); return; }
+      field.value = draft;
+      field.classList.add("restored");
+      const status = field.parentElement.querySelector(".save-status");
+      if (status) status.textContent = field.form.dataset.restoredLabel || "Unsaved text restored; saving…";
+      if (window.htmx) window.htmx.trigger(field, "retry");
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.draftKey) keep(event.target);
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const field = event.detail.elt;
+    if (!field.dataset || !field.dataset.draftKey) return;
+    if (event.detail.successful) {
+      // Saved: forget every draft whose text the server now has (the whole form was sent).
+      draftFields(field.form).forEach(function (f) {
+        try {
+          if (localStorage.getItem(f.dataset.draftKey) === f.value) localStorage.removeItem(f.dataset.draftKey);
+        } catch (e) { /* ignore */ }
+      });
+    } else {
+      const status = field.parentElement.querySelector(".save-status");
+      if (status) {
+        status.classList.add("failed");
+        status.textContent = field.form.dataset.failedLabel || "Not saved yet; trying again…";
+      }
+      const code = event.detail.xhr ? event.detail.xhr.status : 0;
+      if (code === 0 || code >= 500) {
+        setTimeout(function () { window.htmx.trigger(field, "retry"); }, 4000);
+      }
+    }
+  });
+
+  // A failed response for a 422 is still shown (it carries the message).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { restore(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { restore(event.detail.elt); });
+})();

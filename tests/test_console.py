@@ -1,0 +1,293 @@
+"""The facilitator's live flow: steps, presentation autosave, domains, tips, closing."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from akad.models import Role
+from matrices.models import Domain, Level
+from sessions import services
+from sessions.models import DomainGoal, Meeting, Step, Tip
+from tests.factories import MembershipFactory, OrganisationFactory, TipFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def fclient(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+def columns(case):
+    return list(case.meeting.network.matrix.columns.order_by("order"))
+
+
+def post_tip(client, case, **data):
+    if case.step != Step.TIPS:
+        services.go_to_step(case=case, step=Step.TIPS)
+    goal = case.goals.first()
+    payload = {
+        "key": str(uuid.uuid4()),
+        "text": "Wandelen met de hond van de buurvrouw",
+        "domain": goal.domain_id,
+        "column": columns(case)[0].pk,
+        "given_by": "Anouk",
+        **data,
+    }
+    return client.post(reverse("add_tip", args=[case.pk]), payload, **HTMX), payload
+
+
+def test_console_walks_all_seven_steps_forward_and_back(fclient, case):
+    url = reverse("change_step", args=[case.pk])
+    for step in Step:
+        response = fclient.post(url, {"step": step.value}, **HTMX)
+        assert response.status_code == 200
+        case.refresh_from_db()
+        assert case.step == step
+        assert f'aria-current="step"' in response.content.decode()
+    fclient.post(url, {"step": Step.TIPS.value}, **HTMX)
+    case.refresh_from_db()
+    assert case.step == Step.TIPS
+    meeting = Meeting.objects.get(pk=case.meeting_id)
+    assert meeting.current_case_id == case.pk
+
+
+def test_unknown_step_is_refused_with_a_message(fclient, case):
+    response = fclient.post(reverse("change_step", args=[case.pk]), {"step": "dance"}, **HTMX)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.step == Step.OPENING
+
+
+def test_going_to_tips_puts_the_first_column_in_the_spotlight(case):
+    services.go_to_step(case=case, step=Step.TIPS)
+    assert case.spotlight == columns(case)[0]
+
+
+def test_step_change_restarts_the_timer_and_raises_the_version(case):
+    before = Meeting.objects.get(pk=case.meeting_id).version
+    services.go_to_step(case=case, step=Step.PRESENTATION)
+    first = case.step_started_at
+    services.go_to_step(case=case, step=Step.DOMAINS)
+    assert case.step_started_at > first
+    assert Meeting.objects.get(pk=case.meeting_id).version == before + 2
+
+
+def test_console_shows_the_timebox_of_the_network(fclient, case):
+    network = case.meeting.network
+    network.timeboxes = {**network.timeboxes, "tips": 17}
+    network.save()
+    services.go_to_step(case=case, step=Step.TIPS)
+    html = fclient.get(reverse("console", args=[case.pk])).content.decode()
+    assert 'data-minutes="17"' in html
+
+
+def test_presentation_autosaves_only_the_fields_sent(fclient, case):
+    case.situation = "Woont alleen"
+    case.save()
+    response = fclient.post(
+        reverse("save_presentation", args=[case.pk]), {"strengths": "Kookt graag"}, **HTMX
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.strengths == "Kookt graag"
+    assert case.situation == "Woont alleen"
+
+
+def test_marking_a_domain_with_goal_and_levels(fclient, case):
+    domain = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="huisvesting")
+    two, four = Level.objects.get(score=2), Level.objects.get(score=4)
+    prefix = f"d{domain.pk}"
+    response = fclient.post(
+        reverse("save_domains", args=[case.pk]),
+        {
+            "domain": domain.pk,
+            f"{prefix}-marked": "on",
+            f"{prefix}-goal": "Een eigen kamer",
+            f"{prefix}-current_level": two.pk,
+            f"{prefix}-target_level": four.pk,
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    goal = DomainGoal.objects.get(case=case, domain=domain)
+    assert (goal.goal, goal.current_level, goal.target_level) == ("Een eigen kamer", two, four)
+
+
+def test_unmarking_a_domain_with_tips_is_refused_and_keeps_the_tips(fclient, case):
+    tip = TipFactory(case=case)
+    response = fclient.post(
+        reverse("save_domains", args=[case.pk]), {"domain": tip.domain_id}, **HTMX
+    )
+    assert "still holds tips" in response.content.decode() or "nog tips" in response.content.decode()
+    assert DomainGoal.objects.filter(case=case, domain_id=tip.domain_id).exists()
+    assert Tip.objects.filter(pk=tip.pk).exists()
+
+
+def test_add_tip_twice_with_the_same_key_stores_one_tip(fclient, case):
+    response, payload = post_tip(fclient, case)
+    assert response.status_code == 200
+    again = fclient.post(reverse("add_tip", args=[case.pk]), payload, **HTMX)
+    assert again.status_code == 200
+    assert Tip.objects.filter(case=case).count() == 1
+    assert "Wandelen met de hond" in again.content.decode()
+
+
+def test_add_tip_returns_a_fresh_key_and_keeps_the_cell(fclient, case):
+    response, payload = post_tip(fclient, case)
+    html = response.content.decode()
+    assert payload["key"] not in html
+    assert 'name="key"' in html
+
+
+def test_add_tip_with_empty_text_keeps_the_form_and_shows_an_error(fclient, case):
+    response, _ = post_tip(fclient, case, text="  ", given_by="Bram")
+    html = response.content.decode()
+    assert Tip.objects.count() == 0
+    assert 'class="error"' in html
+    assert 'value="Bram"' in html
+
+
+def test_add_tip_in_an_unmarked_domain_is_refused(fclient, case):
+    other = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="justitie")
+    response, _ = post_tip(fclient, case, domain=other.pk)
+    assert response.status_code == 200
+    assert Tip.objects.count() == 0
+
+
+def test_add_tip_with_an_organisation_of_the_network(fclient, case):
+    organisation = OrganisationFactory(network=case.meeting.network, name="Formulierenbrigade")
+    post_tip(fclient, case, organisation=organisation.pk)
+    assert Tip.objects.get().organisation == organisation
+
+
+def test_service_add_tip_is_idempotent(case):
+    key = uuid.uuid4()
+    goal = case.goals.first()
+    column = columns(case)[1]
+    first, created = services.add_tip(case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend")
+    second, created_again = services.add_tip(case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend")
+    assert created and not created_again
+    assert first.pk == second.pk
+
+
+def test_move_and_edit_a_tip(fclient, case):
+    tip = TipFactory(case=case)
+    target_goal = case.goals.exclude(domain=tip.domain).first()
+    formal = columns(case)[-1]
+    response = fclient.post(
+        reverse("edit_tip", args=[tip.pk]),
+        {"text": "Budgetcoach", "domain": target_goal.domain_id, "column": formal.pk, "given_by": "Sanne"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    tip.refresh_from_db()
+    assert (tip.text, tip.domain_id, tip.column_id) == ("Budgetcoach", target_goal.domain_id, formal.pk)
+
+
+def test_edit_with_empty_text_keeps_the_old_tip(fclient, case):
+    tip = TipFactory(case=case, text="Origineel")
+    response = fclient.post(
+        reverse("edit_tip", args=[tip.pk]),
+        {"text": "", "domain": tip.domain_id, "column": tip.column_id},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    tip.refresh_from_db()
+    assert tip.text == "Origineel"
+
+
+def test_delete_a_tip(fclient, case):
+    tip = TipFactory(case=case)
+    fclient.post(reverse("delete_tip", args=[tip.pk]), **HTMX)
+    assert not Tip.objects.filter(pk=tip.pk).exists()
+
+
+def test_spotlight_moves_to_a_column(fclient, case):
+    services.go_to_step(case=case, step=Step.TIPS)
+    informal = columns(case)[1]
+    fclient.post(reverse("set_spotlight", args=[case.pk]), {"column": informal.pk}, **HTMX)
+    case.refresh_from_db()
+    assert case.spotlight == informal
+
+
+def test_closing_chooses_a_tip_with_an_action(fclient, case):
+    tip = TipFactory(case=case)
+    prefix = f"c{tip.pk}"
+    response = fclient.post(
+        reverse("choose_tip", args=[tip.pk]),
+        {f"{prefix}-chosen": "on", f"{prefix}-action_who": "Ilse", f"{prefix}-action_what": "Belt de buurvrouw", f"{prefix}-action_when": "vrijdag"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    tip.refresh_from_db()
+    assert tip.chosen and tip.action_who == "Ilse" and tip.action_when == "vrijdag"
+
+
+def test_follow_up_recorded_in_the_terugblik(fclient, case):
+    from datetime import timedelta
+
+    from tests.factories import CaseDiscussionFactory, mark
+
+    earlier = CaseDiscussionFactory(
+        meeting__network=case.meeting.network,
+        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
+    )
+    mark(earlier, "financien")
+    tip = TipFactory(case=earlier, chosen=True)
+    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    html = fclient.get(reverse("console", args=[case.pk])).content.decode()
+    assert tip.text in html
+    prefix = f"tip{tip.pk}"
+    fclient.post(
+        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        {f"{prefix}-tried": "yes", f"{prefix}-result": "not", f"{prefix}-why": "Te vroeg op de dag", f"{prefix}-reported_by": "Ilse"},
+        **HTMX,
+    )
+    outcome = tip.outcomes.get()
+    assert (outcome.tried, outcome.result, outcome.reported_in_id) == (True, "not", case.meeting_id)
+
+
+def test_follow_up_tried_without_result_keeps_the_why(fclient, case):
+    from datetime import timedelta
+
+    from tests.factories import CaseDiscussionFactory, mark
+
+    earlier = CaseDiscussionFactory(
+        meeting__network=case.meeting.network,
+        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
+    )
+    mark(earlier, "financien")
+    tip = TipFactory(case=earlier, chosen=True)
+    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    prefix = f"tip{tip.pk}"
+    response = fclient.post(
+        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        {f"{prefix}-tried": "yes", f"{prefix}-why": "Nog even afwachten"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "Nog even afwachten" in html
+    assert not tip.outcomes.exists()
+
+
+def test_evaluation_is_saved(fclient, case):
+    fclient.post(reverse("save_evaluation", args=[case.pk]), {"rating": "4", "remark": "Goed tempo"}, **HTMX)
+    case.refresh_from_db()
+    assert (case.rating, case.rating_remark) == (4, "Goed tempo")
+
+
+def test_a_member_who_is_not_a_lead_cannot_drive_the_console(client, case):
+    member = MembershipFactory(network=case.meeting.network, role=Role.MEMBER).user
+    client.force_login(member)
+    assert client.get(reverse("console", args=[case.pk])).status_code == 403
+    response = client.post(reverse("change_step", args=[case.pk]), {"step": "tips"})
+    assert response.status_code == 403
+
+
+def test_plain_post_without_htmx_redirects_back_to_the_console(fclient, case):
+    response = fclient.post(reverse("change_step", args=[case.pk]), {"step": "tips"})
+    assert response.status_code == 302
+    assert response.url == reverse("console", args=[case.pk])
