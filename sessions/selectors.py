@@ -71,8 +71,14 @@ def placemat(case: CaseDiscussion, *, with_outcomes: bool = False) -> Placemat:
         tips = tips.prefetch_related(
             Prefetch("outcomes", queryset=TipOutcome.objects.select_related("reported_in"))
         )
+    goals = list(goals)
+    domains = {goal.domain_id: goal.domain for goal in goals}
+    columns_by_id = {column.pk: column for column in columns}
     by_cell: dict[tuple[int, int], list[Tip]] = {}
     for tip in tips:
+        # Share the loaded rows, so `tip.domain` and `tip.column` cost no query.
+        if tip.domain_id in domains and tip.column_id in columns_by_id:
+            tip.domain, tip.column = domains[tip.domain_id], columns_by_id[tip.column_id]
         by_cell.setdefault((tip.domain_id, tip.column_id), []).append(tip)
     rows = [
         Row(

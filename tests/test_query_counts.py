@@ -1,0 +1,94 @@
+"""Query counts of the hot pages stay the same whether a case has 5 tips or 150."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sessions import services
+from sessions.models import Step
+from sessions.selectors import placemat
+from tests.factories import TipFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def queries_for(action) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return len(queries)
+
+
+def grow(case, total: int) -> None:
+    """Bring the case to `total` tips spread over its domains and columns, some chosen."""
+    goals = list(case.goals.all())
+    columns = list(case.meeting.network.matrix.columns.all())
+    for n in range(case.tips.count(), total):
+        TipFactory(
+            case=case,
+            domain=goals[n % len(goals)].domain,
+            column=columns[n % len(columns)],
+            chosen=n % 4 == 0,
+        )
+
+
+@pytest.fixture
+def measure(case):
+    """Count the queries of `action` at 5 tips and at 150 tips."""
+
+    def run(action) -> tuple[int, int]:
+        grow(case, 5)
+        small = queries_for(action)
+        grow(case, 150)
+        large = queries_for(action)
+        return small, large
+
+    return run
+
+
+@pytest.mark.parametrize("step", [Step.TIPS, Step.CLOSING])
+def test_console(client, facilitator, case, measure, step):
+    services.go_to_step(case=case, step=step)
+    client.force_login(facilitator)
+    small, large = measure(lambda: client.get(reverse("console", args=[case.pk])))
+    assert small == large
+
+
+def test_placemat_selector(case, measure):
+    small, large = measure(lambda: placemat(case, with_outcomes=True).tips)
+    assert small == large <= 4
+
+
+def test_beamer_page_and_changed_poll(client, case_bringer, case, measure):
+    services.go_to_step(case=case, step=Step.TIPS)
+    client.force_login(case_bringer)
+    small, large = measure(lambda: client.get(reverse("beamer", args=[case.meeting_id])))
+    assert small == large
+    poll = reverse("beamer_poll", args=[case.meeting_id])
+    small, large = measure(lambda: client.get(poll, **HTMX))
+    assert small == large
+
+
+def test_review(client, case_bringer, case, measure):
+    client.force_login(case_bringer)
+    small, large = measure(lambda: client.get(reverse("review", args=[case.pk])))
+    assert small == large
+
+
+def test_add_tip(client, facilitator, case, measure):
+    import uuid
+
+    services.go_to_step(case=case, step=Step.TIPS)
+    client.force_login(facilitator)
+    goal = case.goals.first()
+    column = case.meeting.network.matrix.columns.first()
+
+    def add():
+        client.post(
+            reverse("add_tip", args=[case.pk]),
+            {"key": str(uuid.uuid4()), "text": "Nog een tip", "domain": goal.domain_id, "column": column.pk},
+            **HTMX,
+        )
+
+    small, large = measure(add)
+    assert small == large
