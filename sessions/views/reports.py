@@ -1,11 +1,112 @@
-"""TODO(placeholder): being written."""
-from django.http import HttpResponse
+"""PDF session reports: one per meeting (all its cases) and one per case discussion.
+
+Any member of the meeting's network may download them; both are fetched through access.py
+(404 outside the user's networks). The number of queries does not grow with the number of
+tips: one placemat (a fixed handful of queries) per case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from .. import selectors
+from ..access import case_for_user, meeting_for_user
+from ..models import CaseDiscussion, Meeting, Tip
+from ..pdf import render_pdf
+from ..selectors import Cell, Placemat, Row
 
 
-def meeting_pdf(request, **kwargs):
-    return HttpResponse(status=501)
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-def case_pdf(request, **kwargs):
-    return HttpResponse(status=501)
+@dataclass
+class ChosenTip:
+    row: Row
+    cell: Cell
+    tip: Tip
 
+
+@dataclass
+class CaseReport:
+    """What the report shows of one case discussion."""
+
+    case: CaseDiscussion
+    placemat: Placemat
+
+    @property
+    def case_bringer(self):
+        return self.case.case_bringer or self.case.client.case_bringer
+
+    @property
+    def presentation(self) -> list[tuple[str, str]]:
+        return [
+            (CaseDiscussion._meta.get_field(name).verbose_name, getattr(self.case, name))
+            for name in CaseDiscussion.PRESENTATION_FIELDS
+        ]
+
+    @property
+    def chosen(self) -> list[ChosenTip]:
+        """Chosen tips with their row and cell, so no tip needs its domain or column loaded."""
+        return [
+            ChosenTip(row, cell, tip)
+            for row in self.placemat.rows
+            for cell in row.cells
+            for tip in cell.tips
+            if tip.chosen
+        ]
+
+
+def case_report(case: CaseDiscussion) -> CaseReport:
+    return CaseReport(case=case, placemat=selectors.placemat(case, with_outcomes=True))
+
+
+def pdf_response(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    html = render_to_string(template, context, request=request)
+    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def report_date(meeting: Meeting) -> str:
+    return timezone.localtime(meeting.starts_at).date().isoformat()
+
+
+@login_required
+@require_GET
+@never_cache
+def meeting_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    cases = meeting.cases.select_related("client__case_bringer", "case_bringer").order_by(
+        "order", "pk"
+    )
+    context = {
+        "meeting": meeting,
+        "reports": [case_report(case) for case in cases],
+        "follow_ups": list(selectors.follow_ups_reported_in(meeting)),
+    }
+    filename = slugify(f"akad-verslag-{meeting.network.name}-{report_date(meeting)}") + ".pdf"
+    return pdf_response(request, "reports/meeting.html", context, filename)
+
+
+@login_required
+@require_GET
+@never_cache
+def case_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = case_for_user(request.user, pk)
+    meeting = case.meeting
+    context = {"meeting": meeting, "report": case_report(case)}
+    filename = slugify(f"akad-casus-{case.client.pseudonym}-{report_date(meeting)}") + ".pdf"
+    return pdf_response(request, "reports/case.html", context, filename)

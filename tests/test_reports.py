@@ -1,0 +1,345 @@
+"""PDF session reports: download, content, access, tagging, a fixed number of queries."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, override, pgettext
+from pypdf import PdfReader
+
+from akad.models import Role
+from matrices.models import Level
+from sessions import pdf as report_pdf
+from sessions.models import Decision, DomainGoal, Result
+from sessions.services import choose_tip, rate_session, record_decision, record_outcome
+from tests.factories import (
+    CaseDiscussionFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TipFactory,
+    mark,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Test data
+
+
+@pytest.fixture
+def member(noord):
+    """A plain member of Noord: neither lead nor case-bringer, may still download."""
+    return MembershipFactory(network=noord, role=Role.MEMBER).user
+
+
+@pytest.fixture
+def story(noord, case, facilitator):
+    """Last month's case with a chosen tip; today's meeting reports on it and discusses `case`."""
+    today = case.meeting
+    today.facilitator = facilitator
+    today.place = "Huis van de Wijk De Banne"
+    today.save()
+    case.client.pseudonym = "Blommetje"
+    case.client.birth_year = 1983
+    case.client.save()
+    case.situation = "Woont alleen met haar kat."
+    case.save()
+    goal = DomainGoal.objects.get(case=case, domain__key="financien")
+    goal.goal = "rondkomen van haar uitkering"
+    goal.current_level = Level.objects.get(score=2)
+    goal.target_level = Level.objects.get(score=3)
+    goal.save()
+    columns = list(noord.matrix.columns.order_by("order"))
+    buurthuis = OrganisationFactory(network=noord, name="Buurthuis De Kroon")
+    walk = TipFactory(
+        case=case, column=columns[0], text="Dagelijks wandelen met de hond van de buren"
+    )
+    brigade = TipFactory(
+        case=case,
+        column=columns[1],
+        text="Formulierenbrigade helpt met de post",
+        given_by="Joost",
+        organisation=buurthuis,
+    )
+    TipFactory(case=case, column=columns[2], text="Budgetcoaching via de gemeente")
+    choose_tip(
+        tip=brigade,
+        chosen=True,
+        action_who="Joost",
+        action_what="Eerste afspraak maken",
+        action_when="volgende week",
+    )
+    record_decision(tip=brigade, decision=Decision.ACCEPTED)
+    rate_session(case=case, rating=4, remark="Goed gesprek")
+
+    earlier = CaseDiscussionFactory(
+        meeting=MeetingFactory(network=noord, starts_at=today.starts_at - timedelta(days=30))
+    )
+    earlier.client.pseudonym = "Koekoek"
+    earlier.client.save()
+    mark(earlier, "tijdsbesteding")
+    coffee = TipFactory(case=earlier, text="Koffieochtend in het buurthuis op dinsdag")
+    choose_tip(tip=coffee, chosen=True)
+    record_outcome(
+        tip=coffee,
+        tried=True,
+        result=Result.WORKED,
+        why="Ze gaat nu elke week en kent er mensen",
+        reported_in=today,
+        reported_by="Fatima",
+    )
+    return {"today": today, "case": case, "walk": walk, "brigade": brigade}
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+
+
+def test_meeting_pdf_downloads_with_cases_tips_and_follow_ups(client, member, story):
+    client.force_login(member)
+    response = client.get(reverse("meeting_pdf", args=[story["today"].pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    date = timezone.localtime(story["today"].starts_at).date().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="akad-verslag-noord-{date}.pdf"'
+    )
+    assert "no-store" in response["Cache-Control"]
+
+    text = flat(pdf_text(response.content))
+    assert "Blommetje" in text
+    assert "1983" in text
+    assert "Financiën" in text  # the marked domains, in Dutch (the default language)
+    assert "Sociaal netwerk" in text
+    assert "rondkomen van haar uitkering" in text
+    assert "Dagelijks wandelen met de hond van de buren" in text
+    assert "Formulierenbrigade helpt met de post" in text
+    assert "Buurthuis De Kroon" in text
+    assert "Budgetcoaching via de gemeente" in text
+    assert "Eerste afspraak maken" in text
+    assert "Woont alleen met haar kat." in text
+    # the follow-up reported in this meeting, on last month's client
+    assert "Koekoek" in text
+    assert "Koffieochtend in het buurthuis op dinsdag" in text
+    assert "Ze gaat nu elke week en kent er mensen" in text
+
+
+def test_case_pdf_downloads_for_any_member(client, member, story):
+    client.force_login(member)
+    response = client.get(reverse("case_pdf", args=[story["case"].pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    date = timezone.localtime(story["today"].starts_at).date().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="akad-casus-blommetje-{date}.pdf"'
+    )
+    text = flat(pdf_text(response.content))
+    assert "Blommetje" in text
+    assert "Noord" in text  # the meeting's header
+    assert "Huis van de Wijk De Banne" in text
+    assert "Financiën" in text
+    assert "Formulierenbrigade helpt met de post" in text
+    assert "Koekoek" not in text  # another client's follow-up is not in this case's report
+
+
+def test_chosen_tip_is_marked_with_a_word_and_pages_are_numbered(client, member, story):
+    client.force_login(member)
+    text = flat(pdf_text(client.get(reverse("case_pdf", args=[story["case"].pk])).content))
+
+    with override("nl"):
+        chosen = gettext("chosen")
+        page, of = pgettext("page X of Y", "page"), pgettext("page X of Y", "of")
+        privacy = gettext("Confidential — pseudonyms only")
+    assert f"✓ {chosen} Formulierenbrigade helpt met de post" in text
+    assert f"✓ {chosen} Dagelijks wandelen" not in text
+    assert re.search(rf"{page} 1 {of} (\d+)", text)
+    pages = int(re.search(rf"{page} 1 {of} (\d+)", text).group(1))
+    assert f"{page} {pages} {of} {pages}" in text
+    assert privacy in text
+
+
+def test_report_follows_the_active_language(client, member, story):
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("case_pdf", args=[story["case"].pk]))
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert str(reader.trailer["/Root"]["/Lang"]) == "en"
+    text = flat(pdf_text(response.content))
+    assert "Case presentation" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Access
+
+
+@pytest.mark.parametrize("name", ["meeting_pdf", "case_pdf"])
+def test_outsider_gets_404(client, outsider, story, name):
+    client.force_login(outsider)
+    pk = story["today"].pk if name == "meeting_pdf" else story["case"].pk
+    assert client.get(reverse(name, args=[pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["meeting_pdf", "case_pdf"])
+def test_anonymous_is_sent_to_login(client, case, name):
+    pk = case.meeting.pk if name == "meeting_pdf" else case.pk
+    response = client.get(reverse(name, args=[pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["meeting_pdf", "case_pdf"])
+def test_post_is_not_allowed(client, member, case, name):
+    client.force_login(member)
+    pk = case.meeting.pk if name == "meeting_pdf" else case.pk
+    assert client.post(reverse(name, args=[pk])).status_code == 405
+
+
+# ---------------------------------------------------------------------------------------------
+# Tagged PDF (PDF/UA-1)
+
+
+def test_pdf_is_tagged_with_language_and_title(client, member, story):
+    client.force_login(member)
+    response = client.get(reverse("meeting_pdf", args=[story["today"].pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]) == "nl"
+    assert "Noord" in reader.metadata.title
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries do not grow with the number of tips
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_tips(case, n: int) -> None:
+    columns = list(case.meeting.network.matrix.columns.all())
+    goals = list(case.goals.select_related("domain"))
+    for i in range(n):
+        tip = TipFactory(
+            case=case, domain=goals[i % len(goals)].domain, column=columns[i % len(columns)]
+        )
+        if i % 10 == 0:
+            choose_tip(tip=tip, chosen=True, action_who="Sanne", action_what="Bellen")
+
+
+def test_case_pdf_queries_do_not_grow_with_tips(client, member, noord):
+    few = CaseDiscussionFactory(meeting__network=noord)
+    many = CaseDiscussionFactory(meeting__network=noord)
+    for case, n in ((few, 5), (many, 150)):
+        mark(case, "financien", "sociaal-netwerk")
+        add_tips(case, n)
+    client.force_login(member)
+
+    assert count_queries(client, reverse("case_pdf", args=[few.pk])) == count_queries(
+        client, reverse("case_pdf", args=[many.pk])
+    )
+
+
+def test_meeting_pdf_queries_do_not_grow_with_tips(client, member, noord):
+    few = CaseDiscussionFactory(meeting__network=noord)
+    many = CaseDiscussionFactory(meeting__network=noord)
+    for case, n in ((few, 5), (many, 150)):
+        mark(case, "financien", "sociaal-netwerk")
+        add_tips(case, n)
+    client.force_login(member)
+
+    assert count_queries(client, reverse("meeting_pdf", args=[few.meeting.pk])) == count_queries(
+        client, reverse("meeting_pdf", args=[many.meeting.pk])
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL fetcher loads the app's own static files and nothing else
+
+
+BASE = "http://testserver/"
+
+
+def test_fetcher_serves_own_static_file():
+    path = report_pdf.static_file_for("http://testserver/static/css/report.css?v=1", base_url=BASE)
+    assert path.name == "report.css"
+    assert path.is_file()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/static/css/report.css",  # another host
+        "file:///etc/passwd",
+        "http://testserver/static/../akad/settings.py",
+        "http://testserver/static/%2e%2e/akad/settings.py",
+        "http://testserver/media/secret.pdf",  # not under STATIC_URL
+        "http://testserver/static/css/missing.css",
+        "data:text/css,body{}",
+    ],
+)
+def test_fetcher_refuses_everything_else(url):
+    with pytest.raises(report_pdf.ForbiddenResource):
+        report_pdf.static_file_for(url, base_url=BASE)
+
+
+def test_render_pdf_does_not_fetch_foreign_urls(monkeypatch):
+    """A foreign stylesheet or image in the HTML is skipped; the report still renders."""
+    asked: list[str] = []
+    real = report_pdf.static_file_for
+
+    def spy(url, *, base_url):
+        asked.append(url)
+        return real(url, base_url=base_url)
+
+    monkeypatch.setattr(report_pdf, "static_file_for", spy)
+    html = (
+        '<html lang="nl"><head><title>t</title>'
+        '<link rel="stylesheet" href="http://example.org/evil.css">'
+        '<link rel="stylesheet" href="/static/css/report.css"></head>'
+        '<body><p>Hallo</p><img alt="" src="file:///etc/hostname"></body></html>'
+    )
+    content = report_pdf.render_pdf(html, base_url=BASE)
+
+    assert content.startswith(b"%PDF")
+    assert "http://example.org/evil.css" in asked
+    assert "http://testserver/static/css/report.css" in asked
+    assert "Hallo" in pdf_text(content)
+
+
+def test_meeting_without_cases_still_has_a_report(client, member, noord):
+    meeting = MeetingFactory(network=noord, place="Buurthuis Oost")
+    client.force_login(member)
+    response = client.get(reverse("meeting_pdf", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    text = flat(pdf_text(response.content))
+    assert "Buurthuis Oost" in text
+    with override("nl"):
+        assert gettext("No cases were planned for this meeting.") in text
+        assert gettext("No follow-ups were reported in this meeting.") in text
