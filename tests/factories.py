@@ -84,7 +84,7 @@ class CaseDiscussionFactory(factory.django.DjangoModelFactory):
         model = CaseDiscussion
 
     meeting = factory.SubFactory(MeetingFactory)
-    client = factory.LazyAttribute(lambda o: ClientFactory(network=o.meeting.network))
+    client = factory.SubFactory(ClientFactory, network=factory.SelfAttribute("..meeting.network"))
     question = "Hoe komt zij vaker buiten de deur?"
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from matrices.models import Column, Domain
@@ -38,6 +39,7 @@ class HtmxHttpRequest(HttpRequest):
 
 CONSOLE = "sessions/console.html"
 TIP_EDIT = "sessions/steps/tips.html#tip-edit"
+DOMAINS = "sessions/steps/domeinen.html"
 
 
 def step_context(case: CaseDiscussion) -> dict:
@@ -181,9 +183,14 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             row_error = " ".join(error.messages)
     if not request.htmx:
         return redirect("console", pk=case.pk)
-    saved = form.is_valid() and row_error is None
-    row = domain_row(domain, goal, None if saved else form, error=row_error, saved=saved)
-    return render(request, "sessions/steps/domeinen.html#domain-row", {"row": row, "case": case})
+    if form.is_valid() and row_error is None:
+        # Only the row's status changes: the inputs stay as the facilitator left them.
+        row = domain_row(domain, goal, saved=True)
+        return render(request, f"{DOMAINS}#row-status", {"row": row, "case": case})
+    # Refused: show the row as it really is (or as typed, when the input was invalid).
+    row = domain_row(domain, goal, None if form.is_valid() else form, error=row_error)
+    response = render(request, f"{DOMAINS}#domain-row", {"row": row, "case": case})
+    return retarget(reswap(response, "outerHTML"), f"#domain-{domain.pk}")
 
 
 @login_required
