@@ -1,0 +1,37 @@
+# The two set-up commands of the README, and a few more. Works on a fresh Debian machine
+# with Python 3.11: installs uv (Python packages from uv.lock) and, as root, Debian's
+# chromium and fonts for the browser tests and PDFs.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install system-packages run test bench lint messages
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --locked
+
+system-packages:  ## Debian's chromium (browser tests) and fonts (PDFs), when missing
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu >/dev/null; fi; \
+	fi
+
+run: install  ## install, fill the SQLite database with the demo story, serve on http://$(HOST)
+	$(UV) run python manage.py migrate --no-input
+	$(UV) run python manage.py demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	DEBUG=1 $(UV) run python manage.py runserver $(HOST)
+
+test: install system-packages  ## all tests, browser tests included (DATABASE_URL picks the database)
+	$(UV) run pytest
+
+bench: install  ## performance report: ratios against a bare Django view, query counts
+	$(UV) run python manage.py bench
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+messages: install  ## after changing UI text: update the Dutch .po, then translate and compile
+	$(UV) run python manage.py makemessages --locale nl --no-location --ignore ".venv/*"
+	$(UV) run python manage.py compilemessages --locale nl

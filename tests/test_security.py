@@ -1,0 +1,91 @@
+"""Strict CSP, CSRF on every write, login throttling, and templates without inline code."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import Step
+from sessions import services
+
+TEMPLATES = Path(settings.BASE_DIR, "templates")
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_templates_have_no_inline_script_style_or_handlers(path):
+    text = path.read_text(encoding="utf-8")
+    assert not INLINE_SCRIPT.search(text), "inline <script>"
+    assert not INLINE_STYLE.search(text), "inline style"
+    assert not INLINE_HANDLER.search(text), "on…= handler"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, facilitator, case):
+    client.force_login(facilitator)
+    response = client.get(reverse("console", args=[case.pk]))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_a_write_without_csrf_token_is_refused(facilitator, case):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator)
+    response = client.post(reverse("change_step", args=[case.pk]), {"step": Step.TIPS.value})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.step == Step.OPENING
+
+
+def test_htmx_sends_the_csrf_token_from_the_body(client, facilitator, case):
+    client.force_login(facilitator)
+    html = client.get(reverse("console", args=[case.pk])).content.decode()
+    assert re.search(r"<body[^>]*hx-headers='\{\"X-CSRFToken\": \"[^\"]+\"\}'", html)
+
+
+def test_login_is_throttled_after_five_failures(client, facilitator):
+    url = reverse("login")
+    for _ in range(5):
+        client.post(url, {"username": facilitator.email, "password": "wrong"})
+    response = client.post(url, {"username": facilitator.email, "password": "correct horse battery staple"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_e_mail_and_password(client, facilitator):
+    response = client.post(
+        reverse("login"), {"username": facilitator.email.upper(), "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(facilitator.pk)
+
+
+def test_anonymous_users_are_sent_to_the_login(client, case):
+    response = client.get(reverse("console", args=[case.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_sessions_expire(settings):
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_dutch_by_default_english_on_request(client, facilitator, case):
+    client.force_login(facilitator)
+    services.go_to_step(case=case, step=Step.OPENING)
+    url = reverse("console", args=[case.pk])
+    dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="nl">' in dutch
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert '<html lang="en">' in english
+    assert "Every idea is a good idea." in english
