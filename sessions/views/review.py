@@ -1,15 +1,218 @@
-"""TODO(placeholder): being written."""
-from django.http import HttpResponse
+"""The case review: after the meeting the case-bringer goes through the tips for their client.
+
+Per marked domain the tips stand left to right (own strength → informal → formal). On each
+tip's card the case-bringer (or a lead) takes it to the client with an action (who, what,
+when), records what the client decided and later what came of it. Outcomes recorded here
+take the tip off the next meeting's terugblik; outcomes reported in a terugblik show here.
+
+Every member of the network may look; only the case-bringer and the leads may change.
+An HTMX post answers with the tip's card alone (and an event that refreshes the summary);
+a plain post redirects back to the card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from .. import services
+from ..access import can_review, case_for_user, require_reviewer, tip_for_user
+from ..forms import ChooseForm, DecisionForm, OutcomeForm
+from ..models import CaseDiscussion, Decision, Result, Tip
+from ..selectors import placemat
+
+REVIEW = "sessions/review.html"
+CHANGED_EVENT = "review-changed"
 
 
-def review(request, **kwargs):
-    return HttpResponse(status=501)
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-def update_tip(request, **kwargs):
-    return HttpResponse(status=501)
+@dataclass
+class Card:
+    """One tip with the forms its card shows (None for members who may only look)."""
+
+    tip: Tip
+    choose_form: ChooseForm | None = None
+    decision_form: DecisionForm | None = None
+    outcome_form: OutcomeForm | None = None
+    saved: str = ""  # "tip" or "outcome" right after a successful save
+
+    @property
+    def outcomes(self) -> list:
+        return list(self.tip.outcomes.all())
 
 
-def add_outcome(request, **kwargs):
-    return HttpResponse(status=501)
+@dataclass
+class Summary:
+    total: int = 0
+    chosen: int = 0
+    accepted: int = 0
+    with_outcome: int = 0
+    worked: int = 0
+    partly: int = 0
+    not_worked: int = 0
+    not_tried: int = 0
 
+
+def prefix(tip: Tip) -> str:
+    return f"tip{tip.pk}"
+
+
+def make_card(tip: Tip, *, editable: bool, user, **forms_and_flags) -> Card:
+    card = Card(tip=tip, **forms_and_flags)
+    if not editable:
+        return card
+    if card.choose_form is None:
+        card.choose_form = ChooseForm(
+            prefix=prefix(tip),
+            initial={
+                "chosen": tip.chosen,
+                "action_who": tip.action_who,
+                "action_what": tip.action_what,
+                "action_when": tip.action_when,
+            },
+        )
+    if card.decision_form is None:
+        card.decision_form = DecisionForm(prefix=prefix(tip), initial={"decision": tip.decision})
+    if card.outcome_form is None:
+        card.outcome_form = OutcomeForm(
+            prefix=f"{prefix(tip)}-outcome", initial={"reported_by": str(user)}
+        )
+    return card
+
+
+def summarise(tips: list[Tip]) -> Summary:
+    """Counts for the top of the page; the latest follow-up of a tip counts."""
+    summary = Summary(total=len(tips))
+    for tip in tips:
+        summary.chosen += tip.chosen
+        summary.accepted += tip.chosen and tip.decision == Decision.ACCEPTED
+        outcomes = list(tip.outcomes.all())
+        if not outcomes:
+            continue
+        summary.with_outcome += 1
+        latest = outcomes[-1]
+        if not latest.tried:
+            summary.not_tried += 1
+        elif latest.result == Result.WORKED:
+            summary.worked += 1
+        elif latest.result == Result.PARTLY:
+            summary.partly += 1
+        else:
+            summary.not_worked += 1
+    return summary
+
+
+def review_context(request: HttpRequest, case: CaseDiscussion, replace: Card | None = None) -> dict:
+    """The whole page in a fixed number of queries; `replace` is a card with a bound form."""
+    mat = placemat(case, with_outcomes=True)
+    editable = can_review(request.user, case)
+    for tip in mat.tips:
+        if replace is not None and replace.tip.pk == tip.pk:
+            tip.card = replace
+        else:
+            tip.card = make_card(tip, editable=editable, user=request.user)
+    return {
+        "case": case,
+        "placemat": mat,
+        "summary": summarise(mat.tips),
+        "can_edit": editable,
+    }
+
+
+def respond(request: HtmxHttpRequest, tip: Tip, card: Card) -> HttpResponse:
+    """The card for HTMX; for a plain post a redirect (saved) or the page with the form (errors)."""
+    case = tip.case
+    if request.htmx:
+        response = render(
+            request, f"{REVIEW}#tip-card", {"card": card, "case": case, "can_edit": True}
+        )
+        if card.saved:
+            trigger_client_event(response, CHANGED_EVENT)
+        return response
+    if card.saved:
+        return redirect(f"{reverse('review', args=[case.pk])}#tip-{tip.pk}")
+    return render(request, REVIEW, review_context(request, case, replace=card))
+
+
+def reviewer_tip(request: HttpRequest, pk: int) -> Tip:
+    """The tip (404 outside the user's networks), if the user may review its case (else 403)."""
+    tip = tip_for_user(request.user, pk)
+    require_reviewer(request.user, tip.case)
+    return tip
+
+
+@login_required
+@require_GET
+def review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = case_for_user(request.user, pk)
+    context = review_context(request, case)
+    if request.htmx and request.htmx.target == "review-summary":  # refresh after a card changed
+        return render(request, f"{REVIEW}#summary", context)
+    return render(request, REVIEW, context)
+
+
+@login_required
+@require_POST
+def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Take the tip to the client (or not) with the action, and the client's decision."""
+    tip = reviewer_tip(request, pk)
+    choose_form = ChooseForm(request.POST, prefix=prefix(tip))
+    decision_form = DecisionForm(request.POST, prefix=prefix(tip))
+    card_forms = {"choose_form": choose_form, "decision_form": decision_form}
+    if choose_form.is_valid() and decision_form.is_valid():
+        data = choose_form.cleaned_data
+        # A tip no longer taken to the client has no decision of the client either.
+        decision = decision_form.cleaned_data["decision"] if data["chosen"] else Decision.PENDING
+        try:
+            services.choose_tip(
+                tip=tip,
+                chosen=data["chosen"],
+                action_who=data["action_who"],
+                action_what=data["action_what"],
+                action_when=data["action_when"],
+            )
+            services.record_decision(tip=tip, decision=decision)
+        except ValidationError as error:
+            decision_form.add_error(None, error)
+        else:
+            card_forms = {"saved": "tip"}
+    card = make_card(tip, editable=True, user=request.user, **card_forms)
+    return respond(request, tip, card)
+
+
+@login_required
+@require_POST
+def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Record what came of a chosen tip, outside a meeting (reported_in stays empty)."""
+    tip = reviewer_tip(request, pk)
+    form = OutcomeForm(request.POST, prefix=f"{prefix(tip)}-outcome")
+    card_forms = {"outcome_form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_outcome(
+                tip=tip,
+                tried=data["tried"],
+                result=data["result"],
+                why=data["why"],
+                reported_by=data["reported_by"],
+                reported_in=None,
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            card_forms = {"saved": "outcome"}
+    card = make_card(tip, editable=True, user=request.user, **card_forms)
+    return respond(request, tip, card)
