@@ -289,3 +289,98 @@ def rate_session(*, case: CaseDiscussion, rating: int | None, remark: str = "") 
     case.save(update_fields=["rating", "rating_remark"])
     _touch(case.meeting_id)
     return case
+
+
+# Meetings and their cases (coordinator) -----------------------------------------------------
+
+
+def _require_member(user, network_id: int, message: str) -> None:
+    from akad.models import Membership
+
+    if user is not None and not Membership.objects.filter(
+        user=user, network_id=network_id
+    ).exists():
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def create_meeting(
+    *,
+    network,
+    starts_at,
+    place: str = "",
+    facilitator=None,
+    guests: str = "",
+) -> Meeting:
+    """Plan a meeting of `network`. The facilitator must be a member of that network."""
+    _require_member(
+        facilitator, network.pk, _("The facilitator must be a member of this network.")
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Meeting.objects.create(
+                    network=network,
+                    starts_at=starts_at,
+                    place=place.strip(),
+                    facilitator=facilitator,
+                    guests=guests.strip(),
+                )
+        except IntegrityError:  # the random join code was taken: draw another one
+            continue
+    raise IntegrityError("no free join code")
+
+
+@transaction.atomic
+def add_case_discussion(
+    *,
+    meeting: Meeting,
+    case_bringer,
+    client=None,
+    pseudonym: str = "",
+    birth_year: int | None = None,
+) -> CaseDiscussion:
+    """Put a client's case on the meeting's agenda, after the cases already there.
+
+    Give an existing `client` of the network, or a new `pseudonym` (+ optional birth year):
+    that creates the client, with `case_bringer` as theirs.
+    """
+    from .models import Client
+    from .privacy import looks_identifying
+
+    network_id = meeting.network_id
+    _require_member(
+        case_bringer, network_id, _("The case-bringer must be a member of this network.")
+    )
+    if client is None:
+        pseudonym = " ".join(pseudonym.split())
+        if not pseudonym:
+            raise ValidationError(_("Pick a client or give a new pseudonym."))
+        problem = looks_identifying(pseudonym)
+        if problem:
+            raise ValidationError(problem)
+        if Client.objects.filter(network_id=network_id, pseudonym__iexact=pseudonym).exists():
+            raise ValidationError(
+                _(
+                    "A client with this pseudonym already exists in this network. "
+                    "Pick them from the list."
+                )
+            )
+        client = Client.objects.create(
+            network_id=network_id,
+            pseudonym=pseudonym,
+            birth_year=birth_year,
+            case_bringer=case_bringer,
+        )
+    elif client.network_id != network_id:
+        raise ValidationError(_("This client belongs to another network."))
+    if CaseDiscussion.objects.filter(meeting=meeting, client=client).exists():
+        raise ValidationError(
+            _("%(client)s is already on the agenda of this meeting.") % {"client": client}
+        )
+    last = meeting.cases.order_by("-order").values_list("order", flat=True).first() or 0
+    case = CaseDiscussion.objects.create(
+        meeting=meeting, client=client, case_bringer=case_bringer, order=last + 1
+    )
+    _touch(meeting.pk)
+    return case

@@ -1,0 +1,134 @@
+"""Admin for meetings, pseudonymous clients, case discussions, tips and follow-up.
+
+The app's own pages write through sessions/services.py; the admin is for the people who
+run the installation (corrections, support).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import CaseDiscussion, Client, DomainGoal, Meeting, Tip, TipOutcome
+from .privacy import looks_identifying
+
+
+class ClientAdminForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["network", "pseudonym", "birth_year", "case_bringer"]
+
+    def clean_pseudonym(self) -> str:
+        pseudonym = self.cleaned_data["pseudonym"]
+        problem = looks_identifying(pseudonym)
+        if problem:
+            raise forms.ValidationError(problem)
+        return pseudonym
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    form = ClientAdminForm
+    list_display = ("pseudonym", "network", "birth_year", "case_bringer", "updated_at")
+    list_filter = ("network",)
+    search_fields = ("pseudonym",)
+    autocomplete_fields = ("network", "case_bringer")
+    list_select_related = ("network", "case_bringer")
+
+
+class CaseInline(admin.TabularInline):
+    model = CaseDiscussion
+    extra = 0
+    fields = ("order", "client", "case_bringer", "step")
+    readonly_fields = ("step",)
+    autocomplete_fields = ("client", "case_bringer")
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "network", "place", "facilitator", "join_code", "case_count")
+    list_filter = ("network",)
+    search_fields = ("place", "join_code", "network__name")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("network", "facilitator", "attendees")
+    readonly_fields = ("join_code", "version", "current_case")
+    inlines = [CaseInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("network", "facilitator")
+            .annotate(case_count=Count("cases"))
+        )
+
+    @admin.display(description=_("cases"), ordering="case_count")
+    def case_count(self, obj) -> int:
+        return obj.case_count
+
+
+class DomainGoalInline(admin.TabularInline):
+    model = DomainGoal
+    extra = 0
+    fields = ("domain", "goal", "current_level", "target_level")
+    autocomplete_fields = ("domain",)
+
+
+@admin.register(CaseDiscussion)
+class CaseDiscussionAdmin(admin.ModelAdmin):
+    list_display = ("client", "meeting", "order", "case_bringer", "step", "rating")
+    list_filter = ("step", "meeting__network")
+    search_fields = ("client__pseudonym", "question")
+    autocomplete_fields = ("meeting", "client", "case_bringer", "spotlight")
+    readonly_fields = ("step_started_at", "started_at")
+    list_select_related = ("client", "meeting__network", "case_bringer")
+    inlines = [DomainGoalInline]
+    fieldsets = (
+        (None, {"fields": ("meeting", "client", "case_bringer", "order")}),
+        (
+            _("Presentation"),
+            {"fields": CaseDiscussion.PRESENTATION_FIELDS},
+        ),
+        (
+            _("Session"),
+            {
+                "fields": (
+                    "step",
+                    "step_started_at",
+                    "started_at",
+                    "spotlight",
+                    "rating",
+                    "rating_remark",
+                )
+            },
+        ),
+    )
+
+
+class TipOutcomeInline(admin.TabularInline):
+    model = TipOutcome
+    extra = 0
+    fields = ("tried", "result", "why", "reported_in", "reported_by")
+    autocomplete_fields = ("reported_in",)
+
+
+@admin.register(Tip)
+class TipAdmin(admin.ModelAdmin):
+    list_display = ("text", "case", "domain", "column", "given_by", "chosen", "decision")
+    list_filter = ("chosen", "decision", "case__meeting__network")
+    search_fields = ("text", "given_by", "case__client__pseudonym")
+    autocomplete_fields = ("case", "domain", "column", "organisation")
+    readonly_fields = ("key", "created_by", "created_at")
+    list_select_related = ("case__client", "case__meeting__network", "domain", "column")
+    inlines = [TipOutcomeInline]
+
+
+@admin.register(TipOutcome)
+class TipOutcomeAdmin(admin.ModelAdmin):
+    list_display = ("tip", "tried", "result", "reported_in", "reported_by", "created_at")
+    list_filter = ("tried", "result", "tip__case__meeting__network")
+    search_fields = ("tip__text", "why", "reported_by", "tip__case__client__pseudonym")
+    autocomplete_fields = ("tip", "reported_in")
+    readonly_fields = ("recorded_by", "created_at")
+    list_select_related = ("tip", "reported_in__network")
