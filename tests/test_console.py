@@ -291,3 +291,22 @@ def test_plain_post_without_htmx_redirects_back_to_the_console(fclient, case):
     response = fclient.post(reverse("change_step", args=[case.pk]), {"step": "tips"})
     assert response.status_code == 302
     assert response.url == reverse("console", args=[case.pk])
+
+
+def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(fclient, case):
+    from datetime import timedelta
+
+    from tests.factories import CaseDiscussionFactory, mark
+
+    earlier = CaseDiscussionFactory(
+        meeting__network=case.meeting.network,
+        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
+    )
+    mark(earlier, "financien")
+    tip = TipFactory(case=earlier, chosen=True)
+    services.go_to_step(case=case, step=Step.TIPS)
+    response = fclient.post(
+        reverse("record_follow_up", args=[case.pk, tip.pk]), {f"tip{tip.pk}-tried": "yes"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert not tip.outcomes.exists()

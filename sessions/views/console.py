@@ -324,13 +324,12 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        context = console_context(case)
-        context["awaiting"] = [
-            (item, form if item.pk == tip.pk else item_form) for item, item_form in context["awaiting"]
+        # Show the list again with this tip's form as typed, and its messages.
+        awaiting = [
+            (item, form if item.pk == tip.pk else OutcomeForm(prefix=f"tip{item.pk}"))
+            for item in awaiting_follow_up(case.meeting)
         ]
-        if not request.htmx:
-            return redirect("console", pk=case.pk)
-        return render(request, f"{CONSOLE}#panel", context)
+        return render_panel(request, case, awaiting=awaiting)
     return render_panel(request, case)
 
 
