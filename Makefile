@@ -11,10 +11,12 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked
 
-system-packages:  ## Debian's chromium (browser tests) and fonts (PDFs), when missing
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu >/dev/null; fi; \
+APT_PACKAGES := chromium fonts-dejavu gettext
+
+system-packages:  ## Debian's chromium (browser tests), fonts (PDFs), gettext (translations), when missing
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
 run: install  ## install, fill the SQLite database with the demo story, serve on http://$(HOST)

@@ -7,6 +7,7 @@ Within a network: coordinators and facilitators run sessions; the case-bringer o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 
 from akad.models import Membership, Role
@@ -17,27 +18,35 @@ LEAD_ROLES = {Role.COORDINATOR, Role.FACILITATOR}
 
 
 def case_for_user(user, pk: int) -> CaseDiscussion:
+    """The case, with `viewer_role` (the user's role in its network) from the same query."""
     return get_object_or_404(
-        CaseDiscussion.objects.for_user(user).select_related(
-            "meeting__network__matrix", "client", "case_bringer", "spotlight"
-        ),
+        CaseDiscussion.objects.for_user(user)
+        .annotate(viewer_role=F("meeting__network__memberships__role"))
+        .select_related("meeting__network__matrix", "client", "case_bringer", "spotlight"),
         pk=pk,
     )
 
 
 def meeting_for_user(user, pk: int) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.for_user(user).select_related("network__matrix", "facilitator"), pk=pk
+        Meeting.objects.for_user(user)
+        .annotate(viewer_role=F("network__memberships__role"))
+        .select_related("network__matrix", "facilitator"),
+        pk=pk,
     )
 
 
 def tip_for_user(user, pk: int) -> Tip:
-    return get_object_or_404(
-        Tip.objects.for_user(user).select_related(
+    tip = get_object_or_404(
+        Tip.objects.for_user(user)
+        .annotate(viewer_role=F("case__meeting__network__memberships__role"))
+        .select_related(
             "case__meeting__network__matrix", "case__client", "case__case_bringer", "domain", "column"
         ),
         pk=pk,
     )
+    tip.case.viewer_role = tip.viewer_role
+    return tip
 
 
 def role_in(user, network_id: int) -> str | None:
@@ -52,6 +61,12 @@ def is_lead(user, network_id: int) -> bool:
     return role_in(user, network_id) in LEAD_ROLES
 
 
+def require_lead_role(obj) -> None:
+    """For an object from `*_for_user`: only coordinators and facilitators may go on."""
+    if obj.viewer_role not in LEAD_ROLES:
+        raise PermissionDenied
+
+
 def require_lead(user, network_id: int) -> None:
     """Coordinators and facilitators run the live session."""
     if not is_lead(user, network_id):
@@ -59,7 +74,10 @@ def require_lead(user, network_id: int) -> None:
 
 
 def can_review(user, case: CaseDiscussion) -> bool:
-    return case.case_bringer_id == user.pk or is_lead(user, case.meeting.network_id)
+    if case.case_bringer_id == user.pk:
+        return True
+    role = getattr(case, "viewer_role", None) or role_in(user, case.meeting.network_id)
+    return role in LEAD_ROLES
 
 
 def require_reviewer(user, case: CaseDiscussion) -> None:

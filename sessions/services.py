@@ -146,11 +146,6 @@ def add_tip(
     text = text.strip()
     if not text:
         raise ValidationError(_("Write the tip first."))
-    existing = Tip.objects.filter(key=key).first()
-    if existing is not None:
-        if existing.case_id != case.pk:
-            raise ValidationError(_("This form was already used for another case."))
-        return existing, False
     _check_cell(case, domain, column)
     if organisation is not None and organisation.network_id != case.meeting.network_id:
         raise ValidationError(_("Unknown organisation."))
@@ -168,8 +163,11 @@ def add_tip(
             )
             _touch(case.meeting_id)
     except IntegrityError:
-        # The same key won the race in another request: that tip is the one.
-        return Tip.objects.get(key=key, case=case), False
+        # This key was used before (a double click, a retry, or a race): that tip is the one.
+        existing = Tip.objects.filter(key=key).first()
+        if existing is None or existing.case_id != case.pk:
+            raise ValidationError(_("This form was already used for another case.")) from None
+        return existing, False
     return tip, True
 
 

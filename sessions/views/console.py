@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from matrices.models import Column, Domain
 
 from .. import services
-from ..access import case_for_user, require_lead, tip_for_user
+from ..access import case_for_user, require_lead_role, tip_for_user
 from ..forms import (
     ChooseForm,
     DomainGoalForm,
@@ -38,7 +38,8 @@ class HtmxHttpRequest(HttpRequest):
 
 
 CONSOLE = "sessions/console.html"
-TIP_EDIT = "sessions/steps/tips.html#tip-edit"
+TIPS = "sessions/steps/tips.html"
+TIP_EDIT = f"{TIPS}#tip-edit"
 DOMAINS = "sessions/steps/domeinen.html"
 
 
@@ -112,7 +113,7 @@ def render_panel(request: HtmxHttpRequest, case: CaseDiscussion, **overrides) ->
 
 def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:
     case = case_for_user(request.user, pk)
-    require_lead(request.user, case.meeting.network_id)
+    require_lead_role(case)
     return case
 
 
@@ -196,13 +197,18 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Add a tip; a double submit or a retry with the same form key stores it once."""
+    """Add a tip; a double submit or a retry with the same form key stores it once.
+
+    The answer is small: the new tip, appended to its cell, and a fresh form key. The form
+    keeps the chosen cell and the giver for the next tip; console.js empties the text.
+    """
     case = lead_case(request, pk)
     form = TipForm(request.POST, case=case)
+    tip = created = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_tip(
+            tip, created = services.add_tip(
                 case=case,
                 key=data["key"],
                 domain=data["domain"],
@@ -214,19 +220,18 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+    if not request.htmx:
+        return redirect("console", pk=case.pk)
     if form.errors:
-        return render_panel(request, case, tip_form=form)
-    # A fresh form (new key) that keeps the chosen cell, ready for the next tip.
-    fresh = TipForm(
-        case=case,
-        initial={
-            "domain": form.cleaned_data["domain"].pk,
-            "column": form.cleaned_data["column"].pk,
-            "given_by": form.cleaned_data["given_by"],
-            "organisation": form.cleaned_data["organisation"],
-        },
-    )
-    return render_panel(request, case, tip_form=fresh, tip_added=True)
+        # Show the form again as typed, with the messages.
+        context = {"case": case, "placemat": placemat(case), "tip_form": form}
+        response = render(request, f"{TIPS}#tip-form", context)
+        return retarget(reswap(response, "outerHTML"), "#tip-form")
+    if not created:
+        # A retry of a tip that is already stored: show the whole panel as it is now.
+        return retarget(reswap(render_panel(request, case), "outerHTML"), "#panel")
+    context = {"case": case, "tip": tip, "tip_form": TipForm(case=case), "tip_added": True}
+    return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
 
 
 @login_required
@@ -249,7 +254,7 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the inline edit form for one tip. POST: save text or move it to another cell."""
     tip = tip_for_user(request.user, pk)
     case = tip.case
-    require_lead(request.user, case.meeting.network_id)
+    require_lead_role(tip)
     if request.method == "GET":
         return render(request, TIP_EDIT, {"tip": tip, "form": TipEditForm(instance=tip), "case": case})
     form = TipEditForm(request.POST, instance=tip)
@@ -276,7 +281,7 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def delete_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tip = tip_for_user(request.user, pk)
     case = tip.case
-    require_lead(request.user, case.meeting.network_id)
+    require_lead_role(tip)
     services.delete_tip(tip=tip)
     return render_panel(request, case)
 
@@ -287,7 +292,7 @@ def choose_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Afronding: the case-bringer takes the tip to the client, with who/what/when."""
     tip = tip_for_user(request.user, pk)
     case = tip.case
-    require_lead(request.user, case.meeting.network_id)
+    require_lead_role(tip)
     form = ChooseForm(request.POST, prefix=f"c{tip.pk}")
     if form.is_valid():
         services.choose_tip(tip=tip, **form.cleaned_data)

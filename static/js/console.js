@@ -33,6 +33,12 @@
     form.querySelector('input[name="text"]').focus();
   });
 
+  // After a tip is stored: empty the text for the next tip; the cell and giver stay.
+  document.body.addEventListener("tipAdded", function () {
+    const text = document.querySelector('#tip-form input[name="text"]');
+    if (text) { text.value = ""; text.focus(); }
+  });
+
   // --- Drafts -------------------------------------------------------------------------------
   // Every keystroke in a [data-draft-key] field is kept in localStorage until the server
   // confirms it saved that text. On load, a draft the server does not have is put back.

@@ -10,6 +10,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Transactional tests empty every table afterwards, the migrated ZRM data included:
+    load it again (idempotent) so each browser test starts like a fresh installation."""
+    from django.apps import apps
+
+    from matrices.reference import load_reference_data
+
+    load_reference_data(apps)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

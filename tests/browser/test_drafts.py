@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, CaseDiscussionFactory, MembershipFactory, 
 
 from .conftest import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
