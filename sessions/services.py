@@ -241,6 +241,7 @@ def record_decision(*, tip: Tip, decision: Decision | str) -> Tip:
         raise ValidationError(_("Only a tip taken to the client can have the client's decision."))
     tip.decision = Decision(decision)
     tip.save(update_fields=["decision"])
+    _touch(tip.case.meeting_id)
     return tip
 
 
@@ -274,7 +275,8 @@ def record_outcome(
         reported_by=reported_by.strip(),
         recorded_by=user if user is not None and user.is_authenticated else None,
     )
-    if reported_in is not None:
+    _touch(tip.case.meeting_id)
+    if reported_in is not None and reported_in.pk != tip.case.meeting_id:
         _touch(reported_in.pk)
     return outcome
 

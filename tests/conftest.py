@@ -20,6 +20,14 @@ def plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Primary keys repeat between tests on SQLite: start every test with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -343,3 +343,35 @@ def test_meeting_without_cases_still_has_a_report(client, member, noord):
     with override("nl"):
         assert gettext("No cases were planned for this meeting.") in text
         assert gettext("No follow-ups were reported in this meeting.") in text
+
+
+def test_an_unchanged_meeting_pdf_is_served_from_the_cache(client, member, story, monkeypatch):
+    url = reverse("meeting_pdf", args=[story["case"].meeting_id])
+    client.force_login(member)
+    first = client.get(url).content
+    renders = []
+    monkeypatch.setattr(
+        "sessions.views.reports.render_pdf", lambda *a, **k: renders.append(1) or b"%PDF-new"
+    )
+    assert client.get(url).content == first
+    assert renders == []
+
+
+def test_a_change_through_the_services_shows_in_the_next_pdf(client, member, story):
+    import uuid
+
+    from sessions.services import add_tip
+
+    case = story["case"]
+    url = reverse("meeting_pdf", args=[case.meeting_id])
+    client.force_login(member)
+    assert "Boodschappen samen met de buurman" not in flat(pdf_text(client.get(url).content))
+    goal = case.goals.first()
+    add_tip(
+        case=case,
+        key=uuid.uuid4(),
+        domain=goal.domain,
+        column=case.meeting.network.matrix.columns.first(),
+        text="Boodschappen samen met de buurman",
+    )
+    assert "Boodschappen samen met de buurman" in flat(pdf_text(client.get(url).content))

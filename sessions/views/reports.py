@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
@@ -71,9 +73,25 @@ def case_report(case: CaseDiscussion) -> CaseReport:
     return CaseReport(case=case, placemat=selectors.placemat(case, with_outcomes=True))
 
 
-def pdf_response(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
-    html = render_to_string(template, context, request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+# A rendered report is kept for a while under the meeting's version: every service that
+# changes what a report shows raises that version, so a changed meeting gets a new key.
+# Edits made in the admin are not versioned; they show once the entry expires.
+REPORT_CACHE_SECONDS = 10 * 60
+
+
+def report_cache_key(kind: str, pk: int, meeting: Meeting) -> str:
+    return f"akad:report:{kind}:{pk}:v{meeting.version}:{get_language()}"
+
+
+def pdf_response(
+    request: HttpRequest, key: str, build_context, template: str, filename: str
+) -> HttpResponse:
+    """The PDF from the cache, or rendered from `build_context()` (the queries) and kept."""
+    pdf = cache.get(key)
+    if pdf is None:
+        html = render_to_string(template, build_context(), request=request)
+        pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+        cache.set(key, pdf, REPORT_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
@@ -89,16 +107,20 @@ def report_date(meeting: Meeting) -> str:
 @never_cache
 def meeting_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
-    cases = meeting.cases.select_related("client__case_bringer", "case_bringer").order_by(
-        "order", "pk"
-    )
-    context = {
-        "meeting": meeting,
-        "reports": [case_report(case) for case in cases],
-        "follow_ups": list(selectors.follow_ups_reported_in(meeting)),
-    }
+
+    def context() -> dict:
+        cases = meeting.cases.select_related("client__case_bringer", "case_bringer").order_by(
+            "order", "pk"
+        )
+        return {
+            "meeting": meeting,
+            "reports": [case_report(case) for case in cases],
+            "follow_ups": list(selectors.follow_ups_reported_in(meeting)),
+        }
+
+    key = report_cache_key("meeting", meeting.pk, meeting)
     filename = slugify(f"akad-verslag-{meeting.network.name}-{report_date(meeting)}") + ".pdf"
-    return pdf_response(request, "reports/meeting.html", context, filename)
+    return pdf_response(request, key, context, "reports/meeting.html", filename)
 
 
 @login_required
@@ -107,6 +129,12 @@ def meeting_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def case_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(request.user, pk)
     meeting = case.meeting
-    context = {"meeting": meeting, "report": case_report(case)}
+    key = report_cache_key("case", case.pk, meeting)
     filename = slugify(f"akad-casus-{case.client.pseudonym}-{report_date(meeting)}") + ".pdf"
-    return pdf_response(request, "reports/case.html", context, filename)
+    return pdf_response(
+        request,
+        key,
+        lambda: {"meeting": meeting, "report": case_report(case)},
+        "reports/case.html",
+        filename,
+    )
