@@ -102,7 +102,9 @@ class Network(models.Model):
             )
         for minutes in self.timeboxes.values():
             if not isinstance(minutes, int) or not 0 <= minutes <= 120:
-                raise ValidationError({"timeboxes": _("Minutes must be whole numbers from 0 to 120.")})
+                raise ValidationError(
+                    {"timeboxes": _("Minutes must be whole numbers from 0 to 120.")}
+                )
 
     def timebox_minutes(self, step: str) -> int:
         return int(self.timeboxes.get(step, DEFAULT_TIMEBOXES.get(step, 0)))

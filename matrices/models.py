@@ -20,14 +20,14 @@ class Localised(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         if self.name_en and (get_language() or "nl").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Level(Localised):
@@ -106,4 +106,3 @@ class Column(Localised):
         constraints = [models.UniqueConstraint(fields=["matrix", "key"], name="unique_column_key")]
         verbose_name = _("column")
         verbose_name_plural = _("columns")
-

@@ -41,7 +41,11 @@ def tip_for_user(user, pk: int) -> Tip:
         Tip.objects.for_user(user)
         .annotate(viewer_role=F("case__meeting__network__memberships__role"))
         .select_related(
-            "case__meeting__network__matrix", "case__client", "case__case_bringer", "domain", "column"
+            "case__meeting__network__matrix",
+            "case__client",
+            "case__case_bringer",
+            "domain",
+            "column",
         ),
         pk=pk,
     )

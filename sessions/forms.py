@@ -21,7 +21,9 @@ class PresentationForm(forms.ModelForm):
     class Meta:
         model = CaseDiscussion
         fields = CaseDiscussion.PRESENTATION_FIELDS
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in CaseDiscussion.PRESENTATION_FIELDS}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3}) for name in CaseDiscussion.PRESENTATION_FIELDS
+        }
 
 
 class TipForm(forms.Form):
@@ -36,12 +38,18 @@ class TipForm(forms.Form):
     domain = forms.ModelChoiceField(
         label=_("Domain"),
         queryset=Domain.objects.none(),
-        error_messages={"required": _("Pick a domain."), "invalid_choice": _("Pick a marked domain.")},
+        error_messages={
+            "required": _("Pick a domain."),
+            "invalid_choice": _("Pick a marked domain."),
+        },
     )
     column = forms.ModelChoiceField(
         label=_("Column"),
         queryset=Column.objects.none(),
-        error_messages={"required": _("Pick a column."), "invalid_choice": _("Pick a column of the placemat.")},
+        error_messages={
+            "required": _("Pick a column."),
+            "invalid_choice": _("Pick a column of the placemat."),
+        },
     )
     given_by = forms.CharField(label=_("Given by"), max_length=100, required=False)
     organisation = forms.ModelChoiceField(
@@ -74,7 +82,9 @@ class TipEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         case = self.instance.case
         network = case.meeting.network
-        self.fields["domain"].queryset = Domain.objects.filter(pk__in=case.goals.values("domain_id"))
+        self.fields["domain"].queryset = Domain.objects.filter(
+            pk__in=case.goals.values("domain_id")
+        )
         self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
         self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
         self.fields["text"].error_messages["required"] = _("A tip cannot be empty.")
@@ -90,7 +100,9 @@ class ChooseForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Client's decision"), choices=Decision.choices, required=False)
+    decision = forms.ChoiceField(
+        label=_("Client's decision"), choices=Decision.choices, required=False
+    )
 
 
 class OutcomeForm(forms.Form):

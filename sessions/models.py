@@ -198,7 +198,9 @@ class CaseDiscussion(models.Model):
     class Meta:
         ordering = ["meeting", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "client"], name="one_discussion_per_meeting"),
+            models.UniqueConstraint(
+                fields=["meeting", "client"], name="one_discussion_per_meeting"
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="rating_1_to_5",

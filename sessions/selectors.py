@@ -49,7 +49,9 @@ class Placemat:
 
 def placemat_columns(case: CaseDiscussion) -> list[Column]:
     """The network's columns in order, each with its picker letter (a, b, c, …)."""
-    columns = list(Column.objects.filter(matrix_id=case.meeting.network.matrix_id).order_by("order"))
+    columns = list(
+        Column.objects.filter(matrix_id=case.meeting.network.matrix_id).order_by("order")
+    )
     for letter, column in zip(COLUMN_LETTERS, columns, strict=False):
         column.letter = letter
     return columns
@@ -84,7 +86,9 @@ def placemat(case: CaseDiscussion, *, with_outcomes: bool = False) -> Placemat:
         Row(
             number=number,
             goal=goal,
-            cells=[Cell(column, by_cell.get((goal.domain_id, column.pk), [])) for column in columns],
+            cells=[
+                Cell(column, by_cell.get((goal.domain_id, column.pk), [])) for column in columns
+            ],
         )
         for number, goal in enumerate(goals, start=1)
     ]

@@ -48,9 +48,7 @@ def go_to_step(*, case: CaseDiscussion, step: Step | str) -> CaseDiscussion:
     if step == Step.TIPS and case.spotlight_id is None:
         case.spotlight = case.meeting.network.matrix.columns.order_by("order").first()
     case.save(update_fields=["step", "step_started_at", "started_at", "spotlight"])
-    Meeting.objects.filter(pk=case.meeting_id).update(
-        current_case=case, version=F("version") + 1
-    )
+    Meeting.objects.filter(pk=case.meeting_id).update(current_case=case, version=F("version") + 1)
     return case
 
 
@@ -297,9 +295,10 @@ def rate_session(*, case: CaseDiscussion, rating: int | None, remark: str = "") 
 def _require_member(user, network_id: int, message: str) -> None:
     from akad.models import Membership
 
-    if user is not None and not Membership.objects.filter(
-        user=user, network_id=network_id
-    ).exists():
+    if (
+        user is not None
+        and not Membership.objects.filter(user=user, network_id=network_id).exists()
+    ):
         raise ValidationError(message)
 
 
@@ -313,9 +312,7 @@ def create_meeting(
     guests: str = "",
 ) -> Meeting:
     """Plan a meeting of `network`. The facilitator must be a member of that network."""
-    _require_member(
-        facilitator, network.pk, _("The facilitator must be a member of this network.")
-    )
+    _require_member(facilitator, network.pk, _("The facilitator must be a member of this network."))
     for _attempt in range(5):
         try:
             with transaction.atomic():

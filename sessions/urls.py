@@ -16,7 +16,9 @@ urlpatterns = [
     path("cases/<int:pk>/tips/", console.add_tip, name="add_tip"),
     path("cases/<int:pk>/spotlight/", console.set_spotlight, name="set_spotlight"),
     path("cases/<int:pk>/evaluation/", console.save_evaluation, name="save_evaluation"),
-    path("cases/<int:pk>/follow-up/<int:tip_pk>/", console.record_follow_up, name="record_follow_up"),
+    path(
+        "cases/<int:pk>/follow-up/<int:tip_pk>/", console.record_follow_up, name="record_follow_up"
+    ),
     path("tips/<int:pk>/edit/", console.edit_tip, name="edit_tip"),
     path("tips/<int:pk>/delete/", console.delete_tip, name="delete_tip"),
     path("tips/<int:pk>/choose/", console.choose_tip, name="choose_tip"),

@@ -56,7 +56,13 @@ def test_changed_poll_renders_the_new_tip(client, case_bringer, live_case):
     column = live_case.meeting.network.matrix.columns.first()
     import uuid
 
-    services.add_tip(case=live_case, key=uuid.uuid4(), domain=goal.domain, column=column, text="Maatje via Vrijwilligerscentrale")
+    services.add_tip(
+        case=live_case,
+        key=uuid.uuid4(),
+        domain=goal.domain,
+        column=column,
+        text="Maatje via Vrijwilligerscentrale",
+    )
     response = client.get(url, **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
@@ -81,9 +87,13 @@ def test_a_pass_for_another_meeting_does_not_count(client, case_bringer, outside
     url = poll_url(client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode())
     stolen = url.split("pass=")[1]
     client.force_login(outsider)
-    response = client.get(f"{reverse('beamer_poll', args=[other.pk])}?v={other.version}&pass={stolen}", **HTMX)
+    response = client.get(
+        f"{reverse('beamer_poll', args=[other.pk])}?v={other.version}&pass={stolen}", **HTMX
+    )
     assert response.status_code == 200  # the outsider's own meeting, rendered through the full path
-    response = client.get(f"{reverse('beamer_poll', args=[live_case.meeting_id])}?v=999&pass={stolen}", **HTMX)
+    response = client.get(
+        f"{reverse('beamer_poll', args=[live_case.meeting_id])}?v=999&pass={stolen}", **HTMX
+    )
     assert response.status_code == 404
 
 

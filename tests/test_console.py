@@ -46,7 +46,7 @@ def test_console_walks_all_seven_steps_forward_and_back(fclient, case):
         assert response.status_code == 200
         case.refresh_from_db()
         assert case.step == step
-        assert f'aria-current="step"' in response.content.decode()
+        assert 'aria-current="step"' in response.content.decode()
     fclient.post(url, {"step": Step.TIPS.value}, **HTMX)
     case.refresh_from_db()
     assert case.step == Step.TIPS
@@ -97,7 +97,9 @@ def test_presentation_autosaves_only_the_fields_sent(fclient, case):
 
 
 def test_marking_a_domain_with_goal_and_levels(fclient, case):
-    domain = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="huisvesting")
+    domain = Domain.objects.get(
+        domain_set=case.meeting.network.matrix.domain_set, key="huisvesting"
+    )
     two, four = Level.objects.get(score=2), Level.objects.get(score=4)
     prefix = f"d{domain.pk}"
     response = fclient.post(
@@ -121,7 +123,9 @@ def test_unmarking_a_domain_with_tips_is_refused_and_keeps_the_tips(fclient, cas
     response = fclient.post(
         reverse("save_domains", args=[case.pk]), {"domain": tip.domain_id}, **HTMX
     )
-    assert "still holds tips" in response.content.decode() or "nog tips" in response.content.decode()
+    assert (
+        "still holds tips" in response.content.decode() or "nog tips" in response.content.decode()
+    )
     assert DomainGoal.objects.filter(case=case, domain_id=tip.domain_id).exists()
     assert Tip.objects.filter(pk=tip.pk).exists()
 
@@ -167,8 +171,12 @@ def test_service_add_tip_is_idempotent(case):
     key = uuid.uuid4()
     goal = case.goals.first()
     column = columns(case)[1]
-    first, created = services.add_tip(case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend")
-    second, created_again = services.add_tip(case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend")
+    first, created = services.add_tip(
+        case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend"
+    )
+    second, created_again = services.add_tip(
+        case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend"
+    )
     assert created and not created_again
     assert first.pk == second.pk
 
@@ -179,12 +187,21 @@ def test_move_and_edit_a_tip(fclient, case):
     formal = columns(case)[-1]
     response = fclient.post(
         reverse("edit_tip", args=[tip.pk]),
-        {"text": "Budgetcoach", "domain": target_goal.domain_id, "column": formal.pk, "given_by": "Sanne"},
+        {
+            "text": "Budgetcoach",
+            "domain": target_goal.domain_id,
+            "column": formal.pk,
+            "given_by": "Sanne",
+        },
         **HTMX,
     )
     assert response.status_code == 200
     tip.refresh_from_db()
-    assert (tip.text, tip.domain_id, tip.column_id) == ("Budgetcoach", target_goal.domain_id, formal.pk)
+    assert (tip.text, tip.domain_id, tip.column_id) == (
+        "Budgetcoach",
+        target_goal.domain_id,
+        formal.pk,
+    )
 
 
 def test_edit_with_empty_text_keeps_the_old_tip(fclient, case):
@@ -218,7 +235,12 @@ def test_closing_chooses_a_tip_with_an_action(fclient, case):
     prefix = f"c{tip.pk}"
     response = fclient.post(
         reverse("choose_tip", args=[tip.pk]),
-        {f"{prefix}-chosen": "on", f"{prefix}-action_who": "Ilse", f"{prefix}-action_what": "Belt de buurvrouw", f"{prefix}-action_when": "vrijdag"},
+        {
+            f"{prefix}-chosen": "on",
+            f"{prefix}-action_who": "Ilse",
+            f"{prefix}-action_what": "Belt de buurvrouw",
+            f"{prefix}-action_when": "vrijdag",
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -243,7 +265,12 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case):
     prefix = f"tip{tip.pk}"
     fclient.post(
         reverse("record_follow_up", args=[case.pk, tip.pk]),
-        {f"{prefix}-tried": "yes", f"{prefix}-result": "not", f"{prefix}-why": "Te vroeg op de dag", f"{prefix}-reported_by": "Ilse"},
+        {
+            f"{prefix}-tried": "yes",
+            f"{prefix}-result": "not",
+            f"{prefix}-why": "Te vroeg op de dag",
+            f"{prefix}-reported_by": "Ilse",
+        },
         **HTMX,
     )
     outcome = tip.outcomes.get()
@@ -274,7 +301,9 @@ def test_follow_up_tried_without_result_keeps_the_why(fclient, case):
 
 
 def test_evaluation_is_saved(fclient, case):
-    fclient.post(reverse("save_evaluation", args=[case.pk]), {"rating": "4", "remark": "Goed tempo"}, **HTMX)
+    fclient.post(
+        reverse("save_evaluation", args=[case.pk]), {"rating": "4", "remark": "Goed tempo"}, **HTMX
+    )
     case.refresh_from_db()
     assert (case.rating, case.rating_remark) == (4, "Goed tempo")
 

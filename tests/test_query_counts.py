@@ -86,7 +86,12 @@ def test_add_tip(client, facilitator, case, measure):
     def add():
         client.post(
             reverse("add_tip", args=[case.pk]),
-            {"key": str(uuid.uuid4()), "text": "Nog een tip", "domain": goal.domain_id, "column": column.pk},
+            {
+                "key": str(uuid.uuid4()),
+                "text": "Nog een tip",
+                "domain": goal.domain_id,
+                "column": column.pk,
+            },
             **HTMX,
         )
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from sessions.models import Step
 from sessions import services
+from sessions.models import Step
 
 TEMPLATES = Path(settings.BASE_DIR, "templates")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -17,7 +17,9 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+@pytest.mark.parametrize(
+    "path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES))
+)
 def test_templates_have_no_inline_script_style_or_handlers(path):
     text = path.read_text(encoding="utf-8")
     assert not INLINE_SCRIPT.search(text), "inline <script>"
@@ -54,14 +56,17 @@ def test_login_is_throttled_after_five_failures(client, facilitator):
     url = reverse("login")
     for _ in range(5):
         client.post(url, {"username": facilitator.email, "password": "wrong"})
-    response = client.post(url, {"username": facilitator.email, "password": "correct horse battery staple"})
+    response = client.post(
+        url, {"username": facilitator.email, "password": "correct horse battery staple"}
+    )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
 
 def test_login_with_e_mail_and_password(client, facilitator):
     response = client.post(
-        reverse("login"), {"username": facilitator.email.upper(), "password": "correct horse battery staple"}
+        reverse("login"),
+        {"username": facilitator.email.upper(), "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(facilitator.pk)

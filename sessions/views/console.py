@@ -33,6 +33,7 @@ from ..forms import (
 from ..models import CaseDiscussion, Step
 from ..selectors import awaiting_follow_up, domain_choices, follow_ups_reported_in, placemat
 
+
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
@@ -75,9 +76,7 @@ def console_context(case: CaseDiscussion, **overrides) -> dict:
     elif step == Step.PRESENTATION:
         context["presentation_form"] = PresentationForm(instance=case)
     elif step == Step.DOMAINS:
-        context["domain_rows"] = [
-            domain_row(domain, goal) for domain, goal in domain_choices(case)
-        ]
+        context["domain_rows"] = [domain_row(domain, goal) for domain, goal in domain_choices(case)]
     elif step in (Step.TIPS, Step.CLOSING):
         context["placemat"] = placemat(case)
         if step == Step.TIPS:
@@ -161,7 +160,9 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Save one domain row of the domains step (mark, goal, levels) and return that row."""
     case = lead_case(request, pk)
     domain = get_object_or_404(
-        Domain, pk=request.POST.get("domain"), domain_set_id=case.meeting.network.matrix.domain_set_id
+        Domain,
+        pk=request.POST.get("domain"),
+        domain_set_id=case.meeting.network.matrix.domain_set_id,
     )
     goal = case.goals.filter(domain=domain).first()
     form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
@@ -256,7 +257,9 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = tip.case
     require_lead_role(tip)
     if request.method == "GET":
-        return render(request, TIP_EDIT, {"tip": tip, "form": TipEditForm(instance=tip), "case": case})
+        return render(
+            request, TIP_EDIT, {"tip": tip, "form": TipEditForm(instance=tip), "case": case}
+        )
     form = TipEditForm(request.POST, instance=tip)
     if form.is_valid():
         data = form.cleaned_data

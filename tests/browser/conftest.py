@@ -44,7 +44,7 @@ def browser_context_args(browser_context_args):
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[str]:
-    """Run axe-core (shipped inside axe-playwright-python) on the page; serious and critical only."""
+    """axe-core (shipped in axe-playwright-python) on the page: serious and critical only."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)

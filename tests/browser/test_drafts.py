@@ -34,9 +34,9 @@ def test_presentation_survives_a_failed_save_and_a_reload(page, live_server, pre
     page.route("**/presentation/", lambda route: route.abort())
     field = page.locator("textarea[name=strengths]")
     field.fill("Kookt graag voor de buren en zorgt goed voor haar kat")
-    expect(field.locator("xpath=following-sibling::span[contains(@class,'save-status')]")).to_have_class(
-        re.compile("failed")
-    )
+    expect(
+        field.locator("xpath=following-sibling::span[contains(@class,'save-status')]")
+    ).to_have_class(re.compile("failed"))
     assert CaseDiscussion.objects.get(pk=presenting.pk).strengths == ""
 
     # A reload while it is still down puts the text back from the device.

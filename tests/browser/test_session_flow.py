@@ -65,8 +65,10 @@ def assert_accessible(page, what: str) -> None:
 
 
 def settled(page) -> None:
-    """Wait until htmx has swapped and wired the new content (as a person's next keystroke would)."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+    """Wait until htmx has swapped and wired the new content, as before a next keystroke."""
+    expect(
+        page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    ).to_have_count(0)
 
 
 def next_step(page) -> None:
@@ -125,7 +127,9 @@ def test_a_whole_session(page, browser, live_server, story):
     page.fill("textarea[name=question]", "Hoe komt zij vaker buiten de deur?")
     expect(page.locator(".save-status").last).to_contain_text(re.compile(r"\d\d:\d\d"))
     page.reload()
-    expect(page.locator("textarea[name=question]")).to_have_value("Hoe komt zij vaker buiten de deur?")
+    expect(page.locator("textarea[name=question]")).to_have_value(
+        "Hoe komt zij vaker buiten de deur?"
+    )
     expect(beamer.locator(".presentation")).to_contain_text("vaker buiten de deur")
 
     # 4 Domeinen: mark two domains, one with a goal and levels
@@ -204,5 +208,12 @@ def test_a_whole_session(page, browser, live_server, story):
         page.locator(f'a[href="{reverse("meeting_pdf", args=[case.meeting_id])}"]').first.click()
     pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
     text = " ".join(p.extract_text() for p in pdf.pages)
-    for expected in ("Blommetje", "Financiën", "Sociaal netwerk", "Zus belt elke zondag", "Budgetcoach", "Koffieochtend"):
+    for expected in (
+        "Blommetje",
+        "Financiën",
+        "Sociaal netwerk",
+        "Zus belt elke zondag",
+        "Budgetcoach",
+        "Koffieochtend",
+    ):
         assert expected in text, expected
