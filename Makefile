@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1:8000
 .PHONY: install system-packages run test bench lint messages
 
 install:
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+	  || python3 -m pip install --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --locked
 
 APT_PACKAGES := chromium fonts-dejavu gettext
