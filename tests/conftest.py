@@ -76,3 +76,11 @@ def case(noord, case_bringer):
 @pytest.fixture
 def user_without_network(db):
     return UserFactory()
+
+
+def pytest_report_header(config):
+    """Say which database this run tests (CI runs on SQLite, then on PostgreSQL)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"

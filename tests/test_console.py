@@ -1,6 +1,7 @@
 """The facilitator's live flow: steps, presentation autosave, domains, tips, closing."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,13 @@ from akad.models import Role
 from matrices.models import Domain, Level
 from sessions import services
 from sessions.models import DomainGoal, Meeting, Step, Tip
-from tests.factories import MembershipFactory, OrganisationFactory, TipFactory
+from tests.factories import (
+    CaseDiscussionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TipFactory,
+    mark,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -248,17 +255,19 @@ def test_closing_chooses_a_tip_with_an_action(fclient, case):
     assert tip.chosen and tip.action_who == "Ilse" and tip.action_when == "vrijdag"
 
 
-def test_follow_up_recorded_in_the_terugblik(fclient, case):
-    from datetime import timedelta
-
-    from tests.factories import CaseDiscussionFactory, mark
-
+@pytest.fixture
+def earlier_tip(case):
+    """A chosen tip of last month's meeting of the same network, awaiting its follow-up."""
     earlier = CaseDiscussionFactory(
         meeting__network=case.meeting.network,
         meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
     )
     mark(earlier, "financien")
-    tip = TipFactory(case=earlier, chosen=True)
+    return TipFactory(case=earlier, chosen=True)
+
+
+def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
+    tip = earlier_tip
     services.go_to_step(case=case, step=Step.FOLLOW_UP)
     html = fclient.get(reverse("console", args=[case.pk])).content.decode()
     assert tip.text in html
@@ -277,17 +286,8 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case):
     assert (outcome.tried, outcome.result, outcome.reported_in_id) == (True, "not", case.meeting_id)
 
 
-def test_follow_up_tried_without_result_keeps_the_why(fclient, case):
-    from datetime import timedelta
-
-    from tests.factories import CaseDiscussionFactory, mark
-
-    earlier = CaseDiscussionFactory(
-        meeting__network=case.meeting.network,
-        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
-    )
-    mark(earlier, "financien")
-    tip = TipFactory(case=earlier, chosen=True)
+def test_follow_up_tried_without_result_keeps_the_why(fclient, case, earlier_tip):
+    tip = earlier_tip
     services.go_to_step(case=case, step=Step.FOLLOW_UP)
     prefix = f"tip{tip.pk}"
     response = fclient.post(
@@ -322,17 +322,10 @@ def test_plain_post_without_htmx_redirects_back_to_the_console(fclient, case):
     assert response.url == reverse("console", args=[case.pk])
 
 
-def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(fclient, case):
-    from datetime import timedelta
-
-    from tests.factories import CaseDiscussionFactory, mark
-
-    earlier = CaseDiscussionFactory(
-        meeting__network=case.meeting.network,
-        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
-    )
-    mark(earlier, "financien")
-    tip = TipFactory(case=earlier, chosen=True)
+def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(
+    fclient, case, earlier_tip
+):
+    tip = earlier_tip
     services.go_to_step(case=case, step=Step.TIPS)
     response = fclient.post(
         reverse("record_follow_up", args=[case.pk, tip.pk]), {f"tip{tip.pk}-tried": "yes"}, **HTMX
