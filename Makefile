@@ -37,4 +37,4 @@ lint: install
 
 messages: install  ## after changing UI text: update the Dutch .po, then translate and compile
 	$(UV) run python manage.py makemessages --locale nl --no-location --ignore ".venv/*"
-	$(UV) run python manage.py compilemessages --locale nl
+	$(UV) run python manage.py compilemessages --locale nl --ignore ".venv/*"

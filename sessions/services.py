@@ -14,11 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from akad.models import Organisation
+from akad.models import Membership, Organisation
 from matrices.models import Column, Domain, Level
 
 from .models import (
     CaseDiscussion,
+    Client,
     Decision,
     DomainGoal,
     Meeting,
@@ -27,6 +28,7 @@ from .models import (
     Tip,
     TipOutcome,
 )
+from .privacy import looks_identifying
 
 
 def _touch(meeting_id: int) -> None:
@@ -293,8 +295,6 @@ def rate_session(*, case: CaseDiscussion, rating: int | None, remark: str = "") 
 
 
 def _require_member(user, network_id: int, message: str) -> None:
-    from akad.models import Membership
-
     if (
         user is not None
         and not Membership.objects.filter(user=user, network_id=network_id).exists()
@@ -342,9 +342,6 @@ def add_case_discussion(
     Give an existing `client` of the network, or a new `pseudonym` (+ optional birth year):
     that creates the client, with `case_bringer` as theirs.
     """
-    from .models import Client
-    from .privacy import looks_identifying
-
     network_id = meeting.network_id
     _require_member(
         case_bringer, network_id, _("The case-bringer must be a member of this network.")

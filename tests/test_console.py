@@ -332,3 +332,16 @@ def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(
     )
     assert response.status_code == 200
     assert not tip.outcomes.exists()
+
+
+def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclient, case):
+    response = fclient.post(
+        reverse("save_presentation", args=[case.pk]),
+        {"social_network": "Dochter Els, bereikbaar op 06-12345678"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    case.refresh_from_db()
+    assert case.social_network == "Dochter Els, bereikbaar op 06-12345678"  # nothing is lost
+    assert "failed" in html and "06-12345678" not in html
+    assert "telefoonnummer" in html or "phone number" in html

@@ -31,6 +31,7 @@ from ..forms import (
     TipForm,
 )
 from ..models import CaseDiscussion, Step
+from ..privacy import looks_identifying
 from ..selectors import awaiting_follow_up, domain_choices, follow_ups_reported_in, placemat
 
 
@@ -148,10 +149,15 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(
             request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
         )
-    services.save_presentation(case=case, **{name: form.cleaned_data[name] for name in sent})
+    values = {name: form.cleaned_data[name] for name in sent}
+    services.save_presentation(case=case, **values)
     if not request.htmx:
         return redirect("console", pk=case.pk)
-    return render(request, f"{CONSOLE}#save-status", {"saved_at": timezone.now()})
+    # Saved either way; a text that looks like it identifies the client gets a warning.
+    warning = next(filter(None, map(looks_identifying, values.values())), None)
+    return render(
+        request, f"{CONSOLE}#save-status", {"saved_at": timezone.now(), "warning": warning}
+    )
 
 
 @login_required
