@@ -345,3 +345,13 @@ def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclien
     assert case.social_network == "Dochter Els, bereikbaar op 06-12345678"  # nothing is lost
     assert "failed" in html and "06-12345678" not in html
     assert "telefoonnummer" in html or "phone number" in html
+
+
+def test_evaluation_step_leads_to_the_next_case_of_the_meeting(fclient, case):
+    second = CaseDiscussionFactory(meeting=case.meeting, order=case.order + 1)
+    services.go_to_step(case=case, step=Step.EVALUATION)
+    html = fclient.get(reverse("console", args=[case.pk])).content.decode()
+    assert reverse("console", args=[second.pk]) in html
+    services.go_to_step(case=second, step=Step.EVALUATION)
+    html = fclient.get(reverse("console", args=[second.pk])).content.decode()
+    assert reverse("console", args=[case.pk]) not in html

@@ -86,6 +86,14 @@ def console_context(case: CaseDiscussion, **overrides) -> dict:
         context["evaluation_form"] = EvaluationForm(
             initial={"rating": case.rating, "remark": case.rating_remark}
         )
+        context["next_case"] = (
+            meeting.cases.filter(order__gte=case.order)
+            .exclude(pk=case.pk)
+            .exclude(order=case.order, pk__lt=case.pk)
+            .select_related("client")
+            .order_by("order", "pk")
+            .first()
+        )
     context.update(overrides)
     return context
 
