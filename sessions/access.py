@@ -31,7 +31,9 @@ def meeting_for_user(user, pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.for_user(user)
         .annotate(viewer_role=F("network__memberships__role"))
-        .select_related("network__matrix", "facilitator"),
+        .select_related(
+            "network__matrix", "facilitator", "current_case__client", "current_case__spotlight"
+        ),
         pk=pk,
     )
 

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from ..access import meeting_for_user
-from ..models import CaseDiscussion, Meeting, Step
+from ..models import Meeting, Step
 from ..selectors import awaiting_follow_up, follow_ups_reported_in, placemat
 from .console import step_context
 
@@ -41,15 +41,10 @@ def beamer_context(meeting: Meeting, user) -> dict:
         "poll_pass": signing.dumps([meeting.pk, user.pk], salt=PASS_SALT, compress=True),
         "server_now": timezone.now(),
     }
-    case = (
-        CaseDiscussion.objects.select_related("meeting__network__matrix", "client", "spotlight")
-        .filter(pk=meeting.current_case_id)
-        .first()
-        if meeting.current_case_id
-        else None
-    )
+    case = meeting.current_case  # loaded with the meeting (access.meeting_for_user)
     if case is None:
         return context
+    case.meeting = meeting
     context.update(step_context(case))
     step = case.current_step
     if step == Step.FOLLOW_UP:
@@ -80,7 +75,7 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """204 when nothing changed (one query); otherwise the new beamer content."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
     if token and seen.isdigit() and _pass_is_valid(token, pk):
-        version = Meeting.objects.filter(pk=pk).values_list("version", flat=True).first()
+        version = Meeting.objects.filter(pk=pk).order_by().values_list("version", flat=True).first()
         if version is not None and version == int(seen):
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
