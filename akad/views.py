@@ -8,22 +8,18 @@ from datetime import datetime, time
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
+from akad.http import HtmxHttpRequest
 from sessions.models import CaseDiscussion, Decision, Meeting
 
 from .models import Membership, Role
 
 MEETINGS_SHOWN = 3  # upcoming and recent meetings per network
 CASES_SHOWN = 10  # cases to review per network
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @dataclass

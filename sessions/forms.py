@@ -142,6 +142,18 @@ class DomainGoalForm(forms.Form):
         label=_("Goal"), queryset=Level.objects.all(), required=False, empty_label="–"
     )
 
+    def __init__(self, *args, level_choices: list[tuple] | None = None, **kwargs):
+        """`level_choices` (from `level_choices()`) spares a query per select when the
+        domains step shows a form for every domain."""
+        super().__init__(*args, **kwargs)
+        if level_choices is not None:
+            self.fields["current_level"].choices = level_choices
+            self.fields["target_level"].choices = level_choices
+
+    @staticmethod
+    def level_choices() -> list[tuple]:
+        return [("", "–"), *((level.pk, str(level)) for level in Level.objects.all())]
+
 
 class EvaluationForm(forms.Form):
     rating = forms.TypedChoiceField(

@@ -97,3 +97,23 @@ def test_add_tip(client, facilitator, case, measure):
 
     small, large = measure(add)
     assert small == large
+
+
+def test_domains_step_does_not_query_per_domain(client, facilitator, case):
+    from matrices.models import Domain
+    from tests.factories import mark
+
+    services.go_to_step(case=case, step=Step.DOMAINS)
+    client.force_login(facilitator)
+    url = reverse("console", args=[case.pk])
+    few = queries_for(lambda: client.get(url))
+    marked = set(case.goals.values_list("domain__key", flat=True))
+    domain_set = case.meeting.network.matrix.domain_set
+    mark(
+        case,
+        *Domain.objects.filter(domain_set=domain_set)
+        .exclude(key__in=marked)
+        .values_list("key", flat=True),
+    )
+    assert case.goals.count() == 13
+    assert queries_for(lambda: client.get(url)) == few <= 8

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
+
+from akad.http import HtmxHttpRequest
 
 from ..access import meeting_for_user
 from ..models import Meeting, Step
@@ -28,10 +29,6 @@ PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once 
 
 BEAMER = "sessions/beamer.html"
 PLACEMAT_STEPS = {Step.DOMAINS, Step.TIPS, Step.CLOSING, Step.EVALUATION}
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def beamer_context(meeting: Meeting, user) -> dict:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
+from akad.http import HtmxHttpRequest
 from matrices.models import Column, Domain
 
 from .. import services
@@ -33,11 +33,6 @@ from ..forms import (
 from ..models import CaseDiscussion, Step
 from ..privacy import looks_identifying
 from ..selectors import awaiting_follow_up, domain_choices, follow_ups_reported_in, placemat
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
@@ -77,7 +72,10 @@ def console_context(case: CaseDiscussion, **overrides) -> dict:
     elif step == Step.PRESENTATION:
         context["presentation_form"] = PresentationForm(instance=case)
     elif step == Step.DOMAINS:
-        context["domain_rows"] = [domain_row(domain, goal) for domain, goal in domain_choices(case)]
+        levels = DomainGoalForm.level_choices()
+        context["domain_rows"] = [
+            domain_row(domain, goal, level_choices=levels) for domain, goal in domain_choices(case)
+        ]
     elif step in (Step.TIPS, Step.CLOSING):
         context["placemat"] = placemat(case)
         if step == Step.TIPS:
@@ -98,10 +96,13 @@ def console_context(case: CaseDiscussion, **overrides) -> dict:
     return context
 
 
-def domain_row(domain: Domain, goal, form: DomainGoalForm | None = None, **extra) -> dict:
+def domain_row(
+    domain: Domain, goal, form: DomainGoalForm | None = None, level_choices=None, **extra
+) -> dict:
     if form is None:
         form = DomainGoalForm(
             prefix=f"d{domain.pk}",
+            level_choices=level_choices,
             initial={
                 "marked": goal is not None,
                 "goal": goal.goal if goal else "",

@@ -9,24 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
+from akad.http import HtmxHttpRequest
 from akad.models import Membership, Network
 from sessions import services
 from sessions.access import LEAD_ROLES, meeting_for_user, require_lead, role_in
 from sessions.forms import CaseForm, MeetingForm
 from sessions.models import Meeting
 from sessions.selectors import awaiting_follow_up
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 MEETINGS_PER_PAGE = 25
 

@@ -19,17 +19,14 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
+
+from akad.http import HtmxHttpRequest
 
 from .. import selectors
 from ..access import case_for_user, meeting_for_user
 from ..models import CaseDiscussion, Meeting, Tip
 from ..pdf import render_pdf
 from ..selectors import Cell, Placemat, Row
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @dataclass

@@ -21,7 +21,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
+
+from akad.http import HtmxHttpRequest
 
 from .. import services
 from ..access import can_review, case_for_user, require_reviewer, tip_for_user
@@ -31,10 +32,6 @@ from ..selectors import placemat
 
 REVIEW = "sessions/review.html"
 CHANGED_EVENT = "review-changed"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @dataclass

@@ -39,7 +39,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import Template
 from django.test import Client
@@ -52,7 +52,8 @@ from django.test.utils import (
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
+
+from akad.http import HtmxHttpRequest
 
 APP_URLCONF = "akad.urls"
 BASELINE_TEMPLATE = "bench/baseline.html"
@@ -64,10 +65,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # ---------------------------------------------------------------------------------------------
 # The baseline: a bare view, no queries, a template of the size of the beamer fragment
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 BASELINE_TIPS = [
