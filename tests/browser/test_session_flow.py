@@ -158,7 +158,14 @@ def test_a_whole_session(page, browser, live_server, story):
     add_tip(page, "Formulierenbrigade voor de brieven", "1b")
     add_tip(page, "Budgetcoach", "1c")
     expect(beamer.locator(".placemat")).to_contain_text("Budgetcoach", timeout=5000)
-    assert Tip.objects.filter(case=case).count() == 4
+    # A double click on the button stores the tip once.
+    page.fill("#tip-form input[name=text]", "Maatje via de vrijwilligerscentrale")
+    page.fill("#cell-code", "2b")
+    page.locator("#tip-form button[type=submit]").dblclick()
+    expect(page.locator("#panel .placemat")).to_contain_text("Maatje via de vrijwilligerscentrale")
+    settled(page)
+    assert Tip.objects.filter(case=case, text="Maatje via de vrijwilligerscentrale").count() == 1
+    assert Tip.objects.filter(case=case).count() == 5
     assert Tip.objects.filter(case=case).values("column").distinct().count() == 3
     assert_accessible(page, "console: tips")
     assert_accessible(beamer, "beamer")
