@@ -94,3 +94,18 @@ def test_dutch_by_default_english_on_request(client, facilitator, case):
     english = client.get(url).content.decode()
     assert '<html lang="en">' in english
     assert "Every idea is a good idea." in english
+
+
+def test_other_networks_get_a_dutch_not_found_page(client, outsider, case):
+    client.force_login(outsider)
+    response = client.get(reverse("review", args=[case.pk]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Niet gevonden" in html and str(case.client) not in html
+
+
+def test_a_member_without_the_role_gets_a_clear_403_page(client, case_bringer, case):
+    client.force_login(case_bringer)
+    response = client.get(reverse("console", args=[case.pk]))
+    assert response.status_code == 403
+    assert "Je rol in dit netwerk staat dit niet toe" in response.content.decode()

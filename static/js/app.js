@@ -34,6 +34,26 @@
     });
   }
   setInterval(tick, 1000);
+
+  // A request that fails gets a message in the user's language (htmx does not swap errors).
+  // Fields that keep a draft say so themselves, and a validation answer (422) is shown.
+  function showRequestError(event) {
+    const box = document.getElementById("request-error");
+    const elt = event.detail.elt;
+    if (!box || (elt && elt.dataset && elt.dataset.draftKey)) return;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 422) return;
+    const key = status === 0 ? "offline" : status === 403 ? "forbidden" : status === 404 ? "gone"
+      : status === 401 ? "expired" : "failed";
+    box.querySelector("p").textContent = box.dataset[key];
+    box.classList.remove("hidden");
+  }
+  document.addEventListener("htmx:responseError", showRequestError);
+  document.addEventListener("htmx:sendError", showRequestError);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const box = document.getElementById("request-error");
+    if (box && event.detail.successful) box.classList.add("hidden");
+  });
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
 })();

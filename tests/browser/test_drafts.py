@@ -58,3 +58,55 @@ def test_presentation_survives_a_failed_save_and_a_reload(page, live_server, pre
     expect(page.locator("textarea[name=strengths]")).to_have_value(
         "Kookt graag voor de buren en zorgt goed voor haar kat"
     )
+
+
+def test_a_tip_sent_while_the_connection_is_down_is_kept_and_sent_once(
+    page, live_server, presenting
+):
+    from sessions.models import Tip
+    from tests.factories import mark
+
+    mark(presenting, "financien")
+    services.go_to_step(case=presenting, step=Step.TIPS)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+
+    page.route("**/tips/", lambda route: route.abort())
+    page.fill("#tip-form input[name=text]", "Buurtbus naar de markt")
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(page.locator("#request-error")).to_be_visible()
+    expect(page.locator("#request-error")).to_contain_text("Geen verbinding")
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("Buurtbus naar de markt")
+    assert not Tip.objects.exists()
+
+    # Back online: Enter again sends the same tip, which is stored once.
+    page.unroute("**/tips/")
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(page.locator("#panel .placemat")).to_contain_text("Buurtbus naar de markt")
+    expect(page.locator("#request-error")).to_be_hidden()
+    assert Tip.objects.filter(text="Buurtbus naar de markt").count() == 1
+
+
+def test_a_retry_after_a_lost_answer_stores_the_tip_once(page, live_server, presenting):
+    from sessions.models import Tip
+    from tests.factories import mark
+
+    mark(presenting, "financien")
+    services.go_to_step(case=presenting, step=Step.TIPS)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+
+    def reaches_the_server_but_the_answer_is_lost(route):
+        route.fetch()  # the server stores the tip ...
+        route.abort()  # ... and the answer never arrives
+
+    page.route("**/tips/", reaches_the_server_but_the_answer_is_lost)
+    page.fill("#tip-form input[name=text]", "Kookclub in de Huiskamer")
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(page.locator("#request-error")).to_be_visible()
+    assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
+
+    page.unroute("**/tips/")
+    page.press("#tip-form input[name=text]", "Enter")  # the retry, with the same form key
+    expect(page.locator("#panel .placemat")).to_contain_text("Kookclub in de Huiskamer")
+    assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
