@@ -1,5 +1,8 @@
-"""Nothing typed is lost: a presentation typed while the connection fails is kept on the
-device, put back after a reload, and saved as soon as the server answers again."""
+"""A bad connection loses nothing and doubles nothing.
+
+A presentation typed while the connection fails is kept on the device, put back after a
+reload and saved once the server answers again; a tip sent while offline stays in the form
+with a message; a retry after a lost answer stores the tip once."""
 
 import re
 
