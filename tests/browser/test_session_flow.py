@@ -92,6 +92,14 @@ def test_a_whole_session(page, browser, live_server, story):
     case: CaseDiscussion = story["case"]
     base = live_server.url
 
+    csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and csp_violations.append(message.text)
+        ),
+    )
+
     # Login page
     page.goto(f"{base}/accounts/login/")
     assert_accessible(page, "login")
@@ -208,6 +216,8 @@ def test_a_whole_session(page, browser, live_server, story):
     budget.refresh_from_db()
     assert budget.chosen
     review_context.close()
+
+    assert not csp_violations, csp_violations
 
     # The meeting PDF downloads from the meeting page
     page.goto(base + reverse("meeting_detail", args=[case.meeting_id]))
