@@ -99,6 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
     }
+    # Tests use a file as well (not Django's shared in-memory database), so that the browser
+    # tests' concurrent requests wait for each other as they do in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per-process cache, for rendered PDF reports (keyed by the meeting's version).
