@@ -83,4 +83,5 @@ def pytest_report_header(config):
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
+    test_name = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} (tests on {test_name})"
