@@ -116,6 +116,10 @@ class Role(models.TextChoices):
     MEMBER = "member", _("member")
 
 
+# Coordinators and facilitators plan meetings and drive the live session.
+LEAD_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR})
+
+
 class Membership(models.Model):
     """A user's role in one network."""
 
@@ -145,7 +149,7 @@ class Membership(models.Model):
 
     @property
     def leads_sessions(self) -> bool:
-        return self.role in {Role.COORDINATOR, Role.FACILITATOR}
+        return self.role in LEAD_ROLES
 
 
 class Organisation(models.Model):

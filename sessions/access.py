@@ -10,11 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 
-from akad.models import Membership, Role
+from akad.models import LEAD_ROLES, Membership
 
 from .models import CaseDiscussion, Meeting, Tip
-
-LEAD_ROLES = {Role.COORDINATOR, Role.FACILITATOR}
 
 
 def case_for_user(user, pk: int) -> CaseDiscussion:

@@ -26,10 +26,6 @@ class Step(models.TextChoices):
     CLOSING = "afronding", _("Closing and agreements")
     EVALUATION = "evaluatie", _("Evaluation")
 
-    @classmethod
-    def ordered(cls) -> list[Step]:
-        return list(cls)
-
     @property
     def number(self) -> int:
         return list(Step).index(self) + 1

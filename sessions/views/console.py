@@ -222,18 +222,8 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = TipForm(request.POST, case=case)
     tip = created = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            tip, created = services.add_tip(
-                case=case,
-                key=data["key"],
-                domain=data["domain"],
-                column=data["column"],
-                text=data["text"],
-                given_by=data["given_by"],
-                organisation=data["organisation"],
-                user=request.user,
-            )
+            tip, created = services.add_tip(case=case, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
     if not request.htmx:
@@ -277,16 +267,8 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     form = TipEditForm(request.POST, instance=tip)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.update_tip(
-                tip=tip,
-                text=data["text"],
-                domain=data["domain"],
-                column=data["column"],
-                organisation=data["organisation"],
-                given_by=data["given_by"],
-            )
+            services.update_tip(tip=tip, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
@@ -333,16 +315,9 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
         return render_panel(request, case, error=_("That tip belongs to another network."))
     form = OutcomeForm(request.POST, prefix=f"tip{tip.pk}")
     if form.is_valid():
-        data = form.cleaned_data
         try:
             services.record_outcome(
-                tip=tip,
-                tried=data["tried"],
-                result=data["result"],
-                why=data["why"],
-                reported_by=data["reported_by"],
-                reported_in=case.meeting,
-                user=request.user,
+                tip=tip, reported_in=case.meeting, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)

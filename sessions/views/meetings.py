@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from akad.http import HtmxHttpRequest
-from akad.models import Membership, Network
+from akad.models import LEAD_ROLES, Membership, Network
 from sessions import services
-from sessions.access import LEAD_ROLES, meeting_for_user, require_lead, role_in
+from sessions.access import meeting_for_user, require_lead, role_in
 from sessions.forms import CaseForm, MeetingForm
 from sessions.models import Meeting
 from sessions.selectors import awaiting_follow_up

@@ -196,16 +196,9 @@ def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(request.POST, prefix=f"{prefix(tip)}-outcome")
     card_forms = {"outcome_form": form}
     if form.is_valid():
-        data = form.cleaned_data
         try:
             services.record_outcome(
-                tip=tip,
-                tried=data["tried"],
-                result=data["result"],
-                why=data["why"],
-                reported_by=data["reported_by"],
-                reported_in=None,
-                user=request.user,
+                tip=tip, reported_in=None, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
