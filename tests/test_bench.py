@@ -11,6 +11,7 @@ from sessions.models import Meeting, Tip
 
 SCENARIOS = [
     "baseline (bare view, no DB)",
+    "baseline logged in (session + user)",
     "beamer poll, unchanged (204)",
     "beamer poll, changed (fragment)",
     "add a tip (HTMX POST)",
@@ -43,6 +44,8 @@ def test_one_round_reports_every_scenario_with_a_ratio(monkeypatch):
         assert float(line.group(1)) > 0
     baseline = re.search(r"^baseline .*?\s(\d+\.\d\d)x\s+(\d+)\s", report, re.M)
     assert baseline.groups() == ("1.00", "0")  # the reference itself, without queries
+    logged_in = re.search(r"^baseline logged in .*?\s(\d+\.\d\d)x\s+(\d+)\s", report, re.M)
+    assert logged_in.group(2) == "2"  # the session and the user, nothing else
     unchanged = re.search(r"^beamer poll, unchanged .*?x\s+(\d+)\s", report, re.M)
     assert int(unchanged.group(1)) <= 1
     assert re.search(r"^Targets met: \d of 5", report, re.M)
@@ -52,6 +55,17 @@ def test_one_round_reports_every_scenario_with_a_ratio(monkeypatch):
     meeting = Meeting.objects.get(place="Huis van de Wijk De Banne")
     assert meeting.cases.count() == CASES
     assert Tip.objects.filter(case__meeting=meeting).count() == CASES * TIPS_PER_CASE
+
+
+def test_templates_render_as_in_production_not_instrumented():
+    """Inside pytest the test environment instruments Template._render; the bench undoes it."""
+    from django.template import Template
+    from django.test.utils import instrumented_test_render
+
+    from akad.management.commands.bench import production_render
+
+    assert Template._render is instrumented_test_render  # pytest-django set up the test env
+    assert production_render() is not instrumented_test_render
 
 
 def test_rounds_must_be_positive():
