@@ -62,7 +62,7 @@ class TipForm(forms.Form):
         network = case.meeting.network
         self.fields["domain"].queryset = Domain.objects.filter(
             pk__in=case.goals.values("domain_id")
-        ).order_by("order")
+        )
         self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
         self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
         if not self.is_bound:

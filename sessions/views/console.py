@@ -7,6 +7,8 @@ fragment it changed (the whole step panel, a domain row or a save status); a pla
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -236,7 +238,7 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not created:
         # A retry of a tip that is already stored: show the whole panel as it is now.
         return retarget(reswap(render_panel(request, case), "outerHTML"), "#panel")
-    context = {"case": case, "tip": tip, "tip_form": TipForm(case=case), "tip_added": True}
+    context = {"case": case, "tip": tip, "next_key": uuid.uuid4(), "tip_added": True}
     return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
 
 
