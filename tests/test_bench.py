@@ -18,6 +18,7 @@ SCENARIOS = [
     "console page (full, tips step)",
     "meeting PDF (6 cases, 150 tips), rendered",
     "meeting PDF again, unchanged (cached)",
+    "same HTML, WeasyPrint alone (PDF/UA)",
 ]
 
 
