@@ -1,5 +1,9 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import resolve_url
 from django.utils import translation
 
 
@@ -16,3 +20,26 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class HtmxLoginRedirectMiddleware:
+    """An HTMX request whose session has gone gets 401, not a redirect to the login page.
+
+    htmx follows a redirect inside the XHR and would swap the login page into the console,
+    and treat that as a success: an autosaved text would count as saved while the server
+    never got it. With 401 the request fails, the text stays on the device, and app.js says
+    the session has expired. Ordinary page requests keep the redirect to the login page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+        ):
+            return HttpResponse(status=401, headers={"X-Akad-Reason": "expired"})
+        return response

@@ -78,6 +78,31 @@ def test_anonymous_users_are_sent_to_the_login(client, case):
     assert response.url.startswith(reverse("login"))
 
 
+def test_an_htmx_request_without_a_session_gets_401_not_the_login_page(client, case):
+    """htmx would follow the redirect and swap the login page in, counting it as saved."""
+    response = client.post(
+        reverse("save_presentation", args=[case.pk]),
+        {"strengths": "Zorgt goed voor haar kat"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 401
+    assert response["X-Akad-Reason"] == "expired"
+    assert b"password" not in response.content.lower()
+    case.refresh_from_db()
+    assert case.strengths == ""
+
+
+def test_a_refused_form_says_the_page_expired(facilitator, case):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("add_tip", args=[case.pk]), {"text": "Buurtbus"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 403
+    assert response["X-Akad-Reason"] == "expired"  # app.js: "reload the page", not "not allowed"
+    assert "Pagina verlopen" in response.content.decode()
+
+
 def test_sessions_expire(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60

@@ -37,14 +37,18 @@
 
   // A request that fails gets a message in the user's language (htmx does not swap errors).
   // Fields that keep a draft say so themselves, and a validation answer (422) is shown.
+  // A session that has gone (401) or a refused form (the server says "expired") is always
+  // told: that request will not succeed by itself, a reload and a new login are needed.
   function showRequestError(event) {
     const box = document.getElementById("request-error");
     const elt = event.detail.elt;
-    if (!box || (elt && elt.dataset && elt.dataset.draftKey)) return;
-    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    const xhr = event.detail.xhr;
+    const status = xhr ? xhr.status : 0;
+    const expired = status === 401 || (xhr && xhr.getResponseHeader("X-Akad-Reason") === "expired");
+    if (!box || (!expired && elt && elt.dataset && elt.dataset.draftKey)) return;
     if (status === 422) return;
-    const key = status === 0 ? "offline" : status === 403 ? "forbidden" : status === 404 ? "gone"
-      : status === 401 ? "expired" : "failed";
+    const key = expired ? "expired" : status === 0 ? "offline" : status === 403 ? "forbidden"
+      : status === 404 ? "gone" : "failed";
     box.querySelector("p").textContent = box.dataset[key];
     box.classList.remove("hidden");
   }

@@ -79,12 +79,15 @@
         } catch (e) { /* ignore */ }
       });
     } else {
+      const xhr = event.detail.xhr;
+      const code = xhr ? xhr.status : 0;
+      const expired = code === 401 || (xhr && xhr.getResponseHeader("X-Akad-Reason") === "expired");
       const status = field.parentElement.querySelector(".save-status");
       if (status) {
         status.classList.add("failed");
-        status.textContent = field.form.dataset.failedLabel || "Not saved yet; trying again…";
+        status.textContent = (expired ? field.form.dataset.expiredLabel : field.form.dataset.failedLabel)
+          || "Not saved yet; trying again…";
       }
-      const code = event.detail.xhr ? event.detail.xhr.status : 0;
       if (code === 0 || code >= 500) {
         setTimeout(function () { window.htmx.trigger(field, "retry"); }, 4000);
       }

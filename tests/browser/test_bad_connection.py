@@ -113,3 +113,36 @@ def test_a_retry_after_a_lost_answer_stores_the_tip_once(page, live_server, pres
     page.press("#tip-form input[name=text]", "Enter")  # the retry, with the same form key
     expect(page.locator("#panel .placemat")).to_contain_text("Kookclub in de Huiskamer")
     assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
+
+
+def test_a_session_that_expires_while_typing_loses_nothing(page, live_server, presenting):
+    """The autosave gets 401 (not the login page): the text stays, and saves after a new login."""
+    from django.contrib.sessions.models import Session
+
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    console = live_server.url + reverse("console", args=[presenting.pk])
+    page.goto(console)
+
+    Session.objects.all().delete()  # the session expires on the server
+    field = page.locator("textarea[name=strengths]")
+    field.fill("Maakt mooie tekeningen van de wijk")
+    status = page.locator("textarea[name=strengths] + .save-status")
+    expect(status).to_contain_text("sessie is verlopen")
+    expect(page.locator("#request-error")).to_contain_text("Je sessie is verlopen")
+    expect(page.locator("#panel")).not_to_contain_text("Wachtwoord")  # no login page swapped in
+    assert CaseDiscussion.objects.get(pk=presenting.pk).strengths == ""
+
+    # Reload: the login page; after logging in the console is back with the text, saved.
+    page.reload()
+    page.fill("#id_username", "facilitator@noord.example")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url(console)
+    expect(page.locator("textarea[name=strengths]")).to_have_value(
+        "Maakt mooie tekeningen van de wijk"
+    )
+    expect(status).to_have_text(re.compile(r"\d\d:\d\d"), timeout=10_000)
+    assert (
+        CaseDiscussion.objects.get(pk=presenting.pk).strengths
+        == "Maakt mooie tekeningen van de wijk"
+    )
