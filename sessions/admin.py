@@ -9,8 +9,39 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import CaseDiscussion, Client, DomainGoal, Meeting, Tip, TipOutcome
 from .privacy import looks_identifying
+
+
+class RefreshesMeetings:
+    """Corrections made here reach open beamers and the PDF reports at once.
+
+    The services raise a meeting's version on every change; the admin writes past them, so
+    after a save or delete it raises the versions of the meetings of the network concerned.
+    `network_path` leads from the model to its network id.
+    """
+
+    network_path: str
+
+    def _network_ids(self, queryset) -> set[int]:
+        return set(queryset.values_list(self.network_path, flat=True))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # after the inlines
+        services.touch_networks(
+            self._network_ids(type(form.instance).objects.filter(pk=form.instance.pk))
+        )
+
+    def delete_model(self, request, obj):
+        network_ids = self._network_ids(type(obj).objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        services.touch_networks(network_ids)
+
+    def delete_queryset(self, request, queryset):
+        network_ids = self._network_ids(queryset)
+        super().delete_queryset(request, queryset)
+        services.touch_networks(network_ids)
 
 
 class ClientAdminForm(forms.ModelForm):
@@ -27,7 +58,8 @@ class ClientAdminForm(forms.ModelForm):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(RefreshesMeetings, admin.ModelAdmin):
+    network_path = "network_id"
     form = ClientAdminForm
     list_display = ("pseudonym", "network", "birth_year", "case_bringer", "updated_at")
     list_filter = ("network",)
@@ -46,7 +78,8 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RefreshesMeetings, admin.ModelAdmin):
+    network_path = "network_id"
     list_display = ("starts_at", "network", "place", "facilitator", "join_code", "case_count")
     list_filter = ("network",)
     search_fields = ("place", "join_code", "network__name")
@@ -76,7 +109,8 @@ class DomainGoalInline(admin.TabularInline):
 
 
 @admin.register(CaseDiscussion)
-class CaseDiscussionAdmin(admin.ModelAdmin):
+class CaseDiscussionAdmin(RefreshesMeetings, admin.ModelAdmin):
+    network_path = "meeting__network_id"
     list_display = ("client", "meeting", "order", "case_bringer", "step", "rating")
     list_filter = ("step", "meeting__network")
     search_fields = ("client__pseudonym", "question")
@@ -114,7 +148,8 @@ class TipOutcomeInline(admin.TabularInline):
 
 
 @admin.register(Tip)
-class TipAdmin(admin.ModelAdmin):
+class TipAdmin(RefreshesMeetings, admin.ModelAdmin):
+    network_path = "case__meeting__network_id"
     list_display = ("text", "case", "domain", "column", "given_by", "chosen", "decision")
     list_filter = ("chosen", "decision", "case__meeting__network")
     search_fields = ("text", "given_by", "case__client__pseudonym")
@@ -125,7 +160,8 @@ class TipAdmin(admin.ModelAdmin):
 
 
 @admin.register(TipOutcome)
-class TipOutcomeAdmin(admin.ModelAdmin):
+class TipOutcomeAdmin(RefreshesMeetings, admin.ModelAdmin):
+    network_path = "tip__case__meeting__network_id"
     list_display = ("tip", "tried", "result", "reported_in", "reported_by", "created_at")
     list_filter = ("tried", "result", "tip__case__meeting__network")
     search_fields = ("tip__text", "why", "reported_by", "tip__case__client__pseudonym")

@@ -7,6 +7,7 @@ version so that the beamer poll knows it has to render again.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +34,15 @@ from .privacy import looks_identifying
 
 def _touch(meeting_id: int) -> None:
     Meeting.objects.filter(pk=meeting_id).update(version=F("version") + 1)
+
+
+def touch_networks(network_ids: Iterable[int]) -> None:
+    """Give every meeting of these networks a new version: beamers re-render, reports renew.
+
+    For changes made outside the services (the admin), where working out exactly which
+    meetings show the changed row is not worth it: a new version only costs one render.
+    """
+    Meeting.objects.filter(network_id__in=set(network_ids)).update(version=F("version") + 1)
 
 
 # Steps ---------------------------------------------------------------------------------------

@@ -71,8 +71,9 @@ def case_report(case: CaseDiscussion) -> CaseReport:
 
 
 # A rendered report is kept for a while under the meeting's version: every service that
-# changes what a report shows raises that version, so a changed meeting gets a new key.
-# Edits made in the admin are not versioned; they show once the entry expires.
+# changes what a report shows raises that version, so a changed meeting gets a new key; so
+# do admin corrections of meetings, clients, cases, tips and outcomes (sessions/admin.py).
+# Renamed reference data (columns, domains, organisations) shows once the entry expires.
 REPORT_CACHE_SECONDS = 10 * 60
 
 
