@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from sessions import services
 from sessions.models import Step
+from tests.clients import HTMX
 from tests.factories import TipFactory
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def poll_url(html: str) -> str:

@@ -10,6 +10,7 @@ from akad.models import Role
 from matrices.models import Domain, Level
 from sessions import services
 from sessions.models import DomainGoal, Meeting, Step, Tip
+from tests.clients import HTMX
 from tests.factories import (
     CaseDiscussionFactory,
     MembershipFactory,
@@ -17,8 +18,6 @@ from tests.factories import (
     TipFactory,
     mark,
 )
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client as WebClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from akad.models import Role
 from sessions import services
 from sessions.models import CaseDiscussion, Client, Meeting
 from sessions.privacy import looks_identifying
+from tests.clients import HTMX, english_client
 from tests.factories import (
     CaseDiscussionFactory,
     ClientFactory,
@@ -24,16 +23,6 @@ from tests.factories import (
     TipFactory,
     UserFactory,
 )
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def browser(user) -> WebClient:
-    """A logged-in client that chose English, so the assertions survive the Dutch pass."""
-    client = WebClient()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def page(response) -> str:
@@ -66,7 +55,7 @@ def test_home_shows_role_meetings_and_cases_to_review(noord, case_bringer):
     followed = mine.tips.first()
     services.record_outcome(tip=followed, tried=True, result="worked")
 
-    html = page(browser(case_bringer).get(reverse("home")))
+    html = page(english_client(case_bringer).get(reverse("home")))
     assert "Noord" in html and "Oost" in html
     assert "You are member" in html and "You are facilitator" in html
     assert reverse("meeting_detail", args=[upcoming.pk]) in html
@@ -79,12 +68,12 @@ def test_home_shows_role_meetings_and_cases_to_review(noord, case_bringer):
 
 
 def test_home_for_user_without_network(user_without_network):
-    html = page(browser(user_without_network).get(reverse("home")))
+    html = page(english_client(user_without_network).get(reverse("home")))
     assert "not a member of a neighbourhood care network yet" in html
 
 
 def test_home_queries_do_not_grow_with_rows(noord, case_bringer):
-    client = browser(case_bringer)
+    client = english_client(case_bringer)
 
     def add_rows(n):
         for i in range(n):
@@ -109,7 +98,7 @@ def test_home_limits_meetings_per_network(noord, coordinator):
     meetings = [
         MeetingFactory(network=noord, starts_at=now + timedelta(days=d)) for d in range(1, 6)
     ]
-    html = page(browser(coordinator).get(reverse("home")))
+    html = page(english_client(coordinator).get(reverse("home")))
     shown = [m for m in meetings if reverse("meeting_detail", args=[m.pk]) + '"' in html]
     assert shown == meetings[:3]  # the next three, soonest first
 
@@ -122,7 +111,7 @@ def test_meeting_list_shows_own_networks_newest_first(noord, zuid, coordinator):
     old = MeetingFactory(network=noord, starts_at=now - timedelta(days=60), place="Oud gebouw")
     new = MeetingFactory(network=noord, starts_at=now + timedelta(days=7), place="Nieuw gebouw")
     MeetingFactory(network=zuid, place="Elders in Zuid")
-    html = page(browser(coordinator).get(reverse("meeting_list")))
+    html = page(english_client(coordinator).get(reverse("meeting_list")))
     assert "Elders in Zuid" not in html
     assert html.index("Nieuw gebouw") < html.index("Oud gebouw")
     assert "upcoming" in html
@@ -132,14 +121,14 @@ def test_meeting_list_shows_own_networks_newest_first(noord, zuid, coordinator):
 
 def test_meeting_list_htmx_returns_the_table_only(noord, coordinator):
     MeetingFactory(network=noord)
-    html = page(browser(coordinator).get(reverse("meeting_list"), **HTMX))
+    html = page(english_client(coordinator).get(reverse("meeting_list"), **HTMX))
     assert html.lstrip().startswith('<div id="meeting-table">')
     assert "<html" not in html
 
 
 def test_meeting_detail_for_a_lead(case, facilitator):
     meeting = case.meeting
-    html = page(browser(facilitator).get(reverse("meeting_detail", args=[meeting.pk])))
+    html = page(english_client(facilitator).get(reverse("meeting_detail", args=[meeting.pk])))
     assert meeting.place in html
     for name, pk in [
         ("console", case.pk),
@@ -154,7 +143,7 @@ def test_meeting_detail_for_a_lead(case, facilitator):
 
 def test_meeting_detail_for_a_member_has_no_console(case, noord):
     member = MembershipFactory(network=noord, role=Role.MEMBER).user
-    html = page(browser(member).get(reverse("meeting_detail", args=[case.meeting.pk])))
+    html = page(english_client(member).get(reverse("meeting_detail", args=[case.meeting.pk])))
     assert f'href="{reverse("console", args=[case.pk])}"' not in html
     assert f'href="{reverse("case_create", args=[case.meeting.pk])}"' not in html
     assert f'href="{reverse("review", args=[case.pk])}"' not in html  # not their case
@@ -166,7 +155,7 @@ def test_meeting_detail_lists_cases_in_order(noord, coordinator):
     meeting = MeetingFactory(network=noord)
     second = CaseDiscussionFactory(meeting=meeting, order=2, client__pseudonym="Tweede")
     first = CaseDiscussionFactory(meeting=meeting, order=1, client__pseudonym="Eerste")
-    html = page(browser(coordinator).get(reverse("meeting_detail", args=[meeting.pk])))
+    html = page(english_client(coordinator).get(reverse("meeting_detail", args=[meeting.pk])))
     assert html.index(first.client.pseudonym) < html.index(second.client.pseudonym)
 
 
@@ -185,7 +174,7 @@ def meeting_data(network, **changes):
 
 
 def test_plan_a_meeting(noord, coordinator, facilitator):
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         reverse("meeting_create"), meeting_data(noord, facilitator=facilitator.pk)
     )
     meeting = Meeting.objects.get()
@@ -199,13 +188,13 @@ def test_plan_a_meeting(noord, coordinator, facilitator):
 
 def test_plan_a_meeting_form_offers_only_lead_networks(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.MEMBER)
-    html = page(browser(coordinator).get(reverse("meeting_create")))
+    html = page(english_client(coordinator).get(reverse("meeting_create")))
     assert f'<option value="{noord.pk}" selected>Noord</option>' in html
     assert ">Zuid</option>" not in html
 
 
 def test_plan_a_meeting_bad_date_keeps_what_was_typed(noord, coordinator):
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         reverse("meeting_create"), meeting_data(noord, starts_at="volgende dinsdag", place="Zaal 3")
     )
     html = page(response)
@@ -219,7 +208,7 @@ def test_plan_a_meeting_bad_date_keeps_what_was_typed(noord, coordinator):
 def test_plan_a_meeting_facilitator_must_be_member_of_the_network(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
     zuid_member = MembershipFactory(network=zuid).user
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         reverse("meeting_create"), meeting_data(noord, facilitator=zuid_member.pk)
     )
     assert response.status_code == 200
@@ -228,7 +217,7 @@ def test_plan_a_meeting_facilitator_must_be_member_of_the_network(noord, zuid, c
 
 
 def test_plan_a_meeting_in_another_network_is_refused(noord, outsider):
-    response = browser(outsider).post(reverse("meeting_create"), meeting_data(noord))
+    response = english_client(outsider).post(reverse("meeting_create"), meeting_data(noord))
     assert response.status_code == 200
     assert "Pick one of your networks" in page(response)
     assert not Meeting.objects.filter(network=noord).exists()
@@ -238,7 +227,9 @@ def test_plan_a_meeting_htmx_reloads_the_facilitator_choices(noord, zuid, coordi
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
     zuid_member = MembershipFactory(network=zuid).user
     noord_member = MembershipFactory(network=noord).user
-    response = browser(coordinator).get(reverse("meeting_create"), {"network": zuid.pk}, **HTMX)
+    response = english_client(coordinator).get(
+        reverse("meeting_create"), {"network": zuid.pk}, **HTMX
+    )
     html = page(response)
     assert 'id="facilitator-field"' in html
     assert "<form" not in html
@@ -250,7 +241,7 @@ def test_plan_a_meeting_form_starts_with_one_network_and_its_members(noord, zuid
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
     zuid_member = MembershipFactory(network=zuid).user
     noord_member = MembershipFactory(network=noord).user
-    client = browser(coordinator)
+    client = english_client(coordinator)
     html = page(client.get(reverse("meeting_create")))
     assert f'<option value="{noord.pk}" selected>' in html
     assert noord_member.email in html and zuid_member.email not in html
@@ -260,7 +251,7 @@ def test_plan_a_meeting_form_starts_with_one_network_and_its_members(noord, zuid
 
 
 def test_a_member_cannot_plan_a_meeting(noord, case_bringer):
-    client = browser(case_bringer)
+    client = english_client(case_bringer)
     assert client.get(reverse("meeting_create")).status_code == 403
     assert client.post(reverse("meeting_create"), meeting_data(noord)).status_code == 403
     assert not Meeting.objects.exists()
@@ -286,7 +277,7 @@ def case_url(meeting) -> str:
 
 def test_add_a_case_with_a_new_pseudonym(meeting, coordinator, case_bringer):
     CaseDiscussionFactory(meeting=meeting)  # already one on the agenda
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         case_url(meeting),
         {"pseudonym": "  Zonne   bloem ", "birth_year": "1981", "case_bringer": case_bringer.pk},
     )
@@ -304,7 +295,7 @@ def test_add_a_case_with_a_new_pseudonym(meeting, coordinator, case_bringer):
 
 def test_add_a_case_for_an_existing_client(meeting, facilitator, case_bringer):
     existing = ClientFactory(network=meeting.network, pseudonym="Reiger")
-    response = browser(facilitator).post(
+    response = english_client(facilitator).post(
         case_url(meeting), {"client": existing.pk, "case_bringer": case_bringer.pk}
     )
     assert response.status_code == 302
@@ -316,7 +307,7 @@ def test_add_a_case_form_shows_the_privacy_hint_and_members(meeting, coordinator
     from sessions.forms import PRIVACY_HINT
 
     outsider = UserFactory()
-    html = page(browser(coordinator).get(case_url(meeting)))
+    html = page(english_client(coordinator).get(case_url(meeting)))
     assert str(PRIVACY_HINT) in html
     assert 'aria-describedby="id_pseudonym_helptext"' in html
     assert case_bringer.email in html
@@ -338,7 +329,7 @@ def test_add_a_case_form_shows_the_privacy_hint_and_members(meeting, coordinator
 def test_add_a_case_rejects_an_identifying_pseudonym(
     meeting, coordinator, case_bringer, pseudonym, message
 ):
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         case_url(meeting), {"pseudonym": pseudonym, "case_bringer": case_bringer.pk}
     )
     html = page(response)
@@ -363,7 +354,7 @@ def test_add_a_case_bad_input(meeting, coordinator, case_bringer, data, message)
     existing = ClientFactory(network=meeting.network, pseudonym="Reiger")
     if data.get("client") == "existing":
         data["client"] = existing.pk
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         case_url(meeting), {**data, "case_bringer": case_bringer.pk}
     )
     assert response.status_code == 200
@@ -374,7 +365,7 @@ def test_add_a_case_bad_input(meeting, coordinator, case_bringer, data, message)
 def test_add_a_case_twice_for_the_same_client(meeting, coordinator, case_bringer):
     existing = ClientFactory(network=meeting.network)
     CaseDiscussionFactory(meeting=meeting, client=existing)
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         case_url(meeting), {"client": existing.pk, "case_bringer": case_bringer.pk}
     )
     assert response.status_code == 200
@@ -383,7 +374,7 @@ def test_add_a_case_twice_for_the_same_client(meeting, coordinator, case_bringer
 
 
 def test_add_a_case_case_bringer_from_another_network_is_refused(meeting, coordinator, outsider):
-    response = browser(coordinator).post(
+    response = english_client(coordinator).post(
         case_url(meeting), {"pseudonym": "Kievit", "case_bringer": outsider.pk}
     )
     assert response.status_code == 200
@@ -392,7 +383,7 @@ def test_add_a_case_case_bringer_from_another_network_is_refused(meeting, coordi
 
 
 def test_a_member_cannot_add_a_case(meeting, case_bringer):
-    client = browser(case_bringer)
+    client = english_client(case_bringer)
     assert client.get(case_url(meeting)).status_code == 403
     response = client.post(
         case_url(meeting), {"pseudonym": "Kievit", "case_bringer": case_bringer.pk}

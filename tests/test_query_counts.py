@@ -8,9 +8,8 @@ from django.urls import reverse
 from sessions import services
 from sessions.models import Step
 from sessions.selectors import placemat
+from tests.clients import HTMX
 from tests.factories import TipFactory
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def queries_for(action) -> int:

@@ -4,7 +4,6 @@ from datetime import timedelta
 from itertools import cycle
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.test import Client
@@ -16,6 +15,7 @@ from akad.models import Role
 from sessions import services
 from sessions.models import Decision, Result, TipOutcome
 from sessions.selectors import awaiting_follow_up
+from tests.clients import HTMX, english_client
 from tests.factories import (
     CaseDiscussionFactory,
     MeetingFactory,
@@ -24,16 +24,6 @@ from tests.factories import (
     TipFactory,
     mark,
 )
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def browser(user) -> Client:
-    """A logged-in client that chose English, so the assertions survive the Dutch pass."""
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def review_url(case) -> str:
@@ -78,7 +68,7 @@ def member(noord):
 
 
 def test_case_bringer_chooses_decides_and_records_outcome(case, case_bringer, tip, later_meeting):
-    client = browser(case_bringer)
+    client = english_client(case_bringer)
 
     response = client.post(
         reverse("review_tip", args=[tip.pk]),
@@ -130,7 +120,7 @@ def test_case_bringer_chooses_decides_and_records_outcome(case, case_bringer, ti
 def test_unticking_a_tip_clears_the_clients_decision(case, case_bringer, tip):
     services.choose_tip(tip=tip, chosen=True, action_who="Anouk")
     services.record_decision(tip=tip, decision=Decision.ACCEPTED)
-    browser(case_bringer).post(
+    english_client(case_bringer).post(
         reverse("review_tip", args=[tip.pk]),
         choose_data(tip, chosen=False, who="Anouk", decision=Decision.ACCEPTED),
     )
@@ -140,7 +130,9 @@ def test_unticking_a_tip_clears_the_clients_decision(case, case_bringer, tip):
 
 
 def test_a_lead_may_review_too(case, facilitator, tip):
-    response = browser(facilitator).post(reverse("review_tip", args=[tip.pk]), choose_data(tip))
+    response = english_client(facilitator).post(
+        reverse("review_tip", args=[tip.pk]), choose_data(tip)
+    )
     assert response.status_code == 302
     tip.refresh_from_db()
     assert tip.chosen
@@ -156,7 +148,7 @@ def test_outcome_reported_in_a_meeting_shows_on_the_review(case, case_bringer, t
         reported_in=later_meeting,
         reported_by="Fatima",
     )
-    page = browser(case_bringer).get(review_url(case)).content.decode()
+    page = english_client(case_bringer).get(review_url(case)).content.decode()
     with translation.override("en"):
         when = date_filter(later_meeting.starts_at, "j F Y")
     assert "Ze gaat nu elke week" in page
@@ -172,7 +164,7 @@ def test_review_page_shows_case_tips_and_summary(case, case_bringer):
     services.record_decision(tip=chosen, decision=Decision.ACCEPTED)
     services.record_outcome(tip=chosen, tried=True, result=Result.PARTLY)
 
-    response = browser(case_bringer).get(review_url(case))
+    response = english_client(case_bringer).get(review_url(case))
     page = response.content.decode()
     assert response.status_code == 200
     assert case.client.pseudonym in page
@@ -191,7 +183,7 @@ def test_review_page_shows_case_tips_and_summary(case, case_bringer):
 
 
 def test_member_may_look_but_not_change(case, member, tip):
-    client = browser(member)
+    client = english_client(member)
     response = client.get(review_url(case))
     assert response.status_code == 200
     assert tip.text in response.content.decode()
@@ -211,7 +203,7 @@ def test_member_may_look_but_not_change(case, member, tip):
 
 
 def test_outsider_gets_404_everywhere(case, outsider, tip):
-    client = browser(outsider)
+    client = english_client(outsider)
     assert client.get(review_url(case)).status_code == 404
     assert client.post(reverse("review_tip", args=[tip.pk]), choose_data(tip)).status_code == 404
     services.choose_tip(tip=tip, chosen=True)
@@ -227,7 +219,7 @@ def test_anonymous_is_sent_to_login(case, tip):
 
 
 def test_get_only_and_post_only(case, case_bringer, tip):
-    client = browser(case_bringer)
+    client = english_client(case_bringer)
     assert client.post(review_url(case)).status_code == 405
     assert client.get(reverse("review_tip", args=[tip.pk])).status_code == 405
     assert client.get(reverse("review_outcome", args=[tip.pk])).status_code == 405
@@ -237,7 +229,7 @@ def test_get_only_and_post_only(case, case_bringer, tip):
 def test_invalid_outcome_keeps_what_was_typed(case, case_bringer, tip, htmx):
     services.choose_tip(tip=tip, chosen=True)
     extra = HTMX if htmx else {}
-    response = browser(case_bringer).post(
+    response = english_client(case_bringer).post(
         reverse("review_outcome", args=[tip.pk]),
         outcome_data(
             tip, tried="yes", result="", why="De wandeling was te vroeg", reported_by="Anouk"
@@ -256,7 +248,7 @@ def test_invalid_outcome_keeps_what_was_typed(case, case_bringer, tip, htmx):
 
 
 def test_outcome_for_a_tip_not_taken_to_the_client_is_refused(case, case_bringer, tip):
-    response = browser(case_bringer).post(
+    response = english_client(case_bringer).post(
         reverse("review_outcome", args=[tip.pk]), outcome_data(tip, tried="no"), **HTMX
     )
     assert response.status_code == 200
@@ -265,7 +257,7 @@ def test_outcome_for_a_tip_not_taken_to_the_client_is_refused(case, case_bringer
 
 
 def test_htmx_post_returns_only_the_card(case, case_bringer, tip):
-    client = browser(case_bringer)
+    client = english_client(case_bringer)
     response = client.post(
         reverse("review_tip", args=[tip.pk]), choose_data(tip, who="Anouk"), **HTMX
     )
@@ -287,7 +279,9 @@ def test_htmx_post_returns_only_the_card(case, case_bringer, tip):
 
 
 def test_htmx_get_returns_the_summary(case, case_bringer, tip):
-    response = browser(case_bringer).get(review_url(case), HTTP_HX_TARGET="review-summary", **HTMX)
+    response = english_client(case_bringer).get(
+        review_url(case), HTTP_HX_TARGET="review-summary", **HTMX
+    )
     page = response.content.decode().strip()
     assert page.startswith('<section id="review-summary"')
     assert tip.text not in page
@@ -318,7 +312,7 @@ def test_query_count_does_not_grow_with_the_tips(noord, case_bringer, facilitato
         mark(case, "financien", "sociaal-netwerk")
         make_tips(case, n, meeting)
         for user in (case_bringer, facilitator):
-            client = browser(user)
+            client = english_client(user)
             client.get(review_url(case))  # warm up
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(review_url(case))
