@@ -58,7 +58,8 @@ def go_to_step(*, case: CaseDiscussion, step: Step | str) -> CaseDiscussion:
     if case.started_at is None:
         case.started_at = now
     if step == Step.TIPS and case.spotlight_id is None:
-        case.spotlight = case.meeting.network.matrix.columns.order_by("order").first()
+        matrix_id = case.meeting.network.matrix_id
+        case.spotlight = Column.objects.filter(matrix_id=matrix_id).order_by("order").first()
     case.save(update_fields=["step", "step_started_at", "started_at", "spotlight"])
     Meeting.objects.filter(pk=case.meeting_id).update(current_case=case, version=F("version") + 1)
     return case

@@ -116,3 +116,19 @@ def test_domains_step_does_not_query_per_domain(client, facilitator, case):
     )
     assert case.goals.count() == 13
     assert queries_for(lambda: client.get(url)) == few <= 8
+
+
+def test_access_queries_join_only_what_every_view_needs(facilitator, case):
+    """Each joined table costs PostgreSQL planning time on every request (sessions/access.py)."""
+    from sessions.access import case_for_user, meeting_for_user, tip_for_user
+
+    tip = TipFactory(case=case)
+    for fetch, pk, most in [
+        (case_for_user, case.pk, 4),  # meeting, network, membership, client
+        (meeting_for_user, case.meeting_id, 4),  # network, membership, current case, client
+        (tip_for_user, tip.pk, 5),  # case, meeting, network, membership, client
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            fetch(facilitator, pk)
+        assert len(queries) == 1
+        assert queries[0]["sql"].count(" JOIN ") <= most, fetch.__name__
