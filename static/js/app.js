@@ -58,6 +58,22 @@
     const box = document.getElementById("request-error");
     if (box && event.detail.successful) box.classList.add("hidden");
   });
+  // Logging out of a shared laptop: text that never reached the server is still kept in this
+  // browser (console.js, keys "akad-draft:…"). Ask first; going ahead removes it.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.classList || !form.classList.contains("logout")) return;
+    const drafts = [];
+    try {
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i);
+        if (key && key.indexOf("akad-draft:") === 0) drafts.push(key);
+      }
+    } catch (e) { return; }
+    if (!drafts.length) return;
+    if (!window.confirm(form.dataset.unsavedConfirm)) { event.preventDefault(); return; }
+    drafts.forEach(function (key) { localStorage.removeItem(key); });
+  });
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
 })();

@@ -146,3 +146,31 @@ def test_a_session_that_expires_while_typing_loses_nothing(page, live_server, pr
         CaseDiscussion.objects.get(pk=presenting.pk).strengths
         == "Maakt mooie tekeningen van de wijk"
     )
+
+
+def test_logging_out_asks_before_leaving_unsaved_text_on_the_device(page, live_server, presenting):
+    """A shared laptop: unsaved care text is not left behind in the browser without asking."""
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    page.route("**/presentation/", lambda route: route.abort())
+    field = page.locator("textarea[name=situation]")
+    field.fill("Woont alleen met haar kat")
+    expect(
+        field.locator("xpath=following-sibling::span[contains(@class,'save-status')]")
+    ).to_have_class(re.compile("failed"))
+    drafts = "() => Object.keys(localStorage).filter(k => k.startsWith('akad-draft:')).length"
+    assert page.evaluate(drafts) == 1
+
+    # First answer "no": still logged in, the text and its draft stay.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(field).to_have_value("Woont alleen met haar kat")
+    assert "nog niet is opgeslagen" in questions[0]
+    assert page.evaluate(drafts) == 1
+
+    # Then "yes": logged out, and nothing of the text is left in this browser.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(re.compile(r"/accounts/login/|/$"))
+    assert page.evaluate(drafts) == 0
