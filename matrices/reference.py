@@ -3,6 +3,10 @@
 `data/zrm.json` is the project's own copy of the facts; the data migration loads it into
 the database, where networks and the admin can change it. Only the step list and the
 default timeboxes are read from here at run time.
+
+When `zrm.json` changes, add a data migration that calls `load_reference_data` again: the
+loader is idempotent (create or update by key), so databases migrated before the change get
+it too, and a new database simply loads the same facts twice.
 """
 
 import json
