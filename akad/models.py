@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from matrices.reference import DEFAULT_TIMEBOXES, STEP_KEYS
 
+from .accounts import normalise_email
+
 
 class EmailUserManager(UserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
-        email = self.normalize_email(email).lower()
+        email = normalise_email(email)
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -28,7 +30,7 @@ class EmailUserManager(UserManager):
 
     def get_by_natural_key(self, username):
         """E-mail addresses are stored in lower case; log in with any case."""
-        return self.get(email=(username or "").strip().lower())
+        return self.get(email=normalise_email(username))
 
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
@@ -52,7 +54,7 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.email
 
     def save(self, *args, **kwargs):
-        self.email = (self.email or "").strip().lower()
+        self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
 
 

@@ -133,6 +133,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "akad.accounts.throttling_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions end when the browser closes and after a working day at most.

@@ -63,6 +63,19 @@ def test_login_is_throttled_after_five_failures(client, facilitator):
     assert "_auth_user_id" not in client.session
 
 
+def test_other_spellings_of_the_address_share_the_five_attempts(client, facilitator):
+    url = reverse("login")
+    spellings = [facilitator.email, facilitator.email.upper(), f" {facilitator.email.title()} "]
+    for n in range(5):
+        client.post(url, {"username": spellings[n % 3], "password": "wrong"})
+    response = client.post(
+        url,
+        {"username": facilitator.email.capitalize(), "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_login_with_e_mail_and_password(client, facilitator):
     response = client.post(
         reverse("login"),
