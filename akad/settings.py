@@ -1,7 +1,8 @@
 """Settings for the AKAD casustafel, read from the environment.
 
 Environment variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
-SECURE (https-only cookies and HSTS behind a TLS proxy).
+SECURE (https-only cookies and HSTS behind a TLS proxy), FORWARDED_PROXIES (how many reverse
+proxies in front of the app add to X-Forwarded-For), LOG_LEVEL.
 """
 
 from pathlib import Path
@@ -11,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+
+from akad.accounts import client_address_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,6 +137,11 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "akad.accounts.throttling_username"
+# Failed logins count per account *and client address*. Behind reverse proxies the client's
+# address is in X-Forwarded-For (read with django-ipware); without FORWARDED_PROXIES only the
+# connection's own address is trusted, so a client cannot pick an address by sending the header.
+FORWARDED_PROXIES = int(env("FORWARDED_PROXIES", "0"))
+globals().update(client_address_settings(proxies=FORWARDED_PROXIES))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions end when the browser closes and after a working day at most.

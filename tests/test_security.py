@@ -76,6 +76,51 @@ def test_other_spellings_of_the_address_share_the_five_attempts(client, facilita
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize(
+    "proxies, headers, same_client",
+    [
+        # Behind one proxy: two people in different places are two clients ...
+        (
+            1,
+            [{"HTTP_X_FORWARDED_FOR": "203.0.113.7"}, {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}],
+            False,
+        ),
+        # ... and addresses a client makes up itself (a header it sent) do not count apart.
+        (
+            1,
+            [
+                {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"},
+                {"HTTP_X_FORWARDED_FOR": "7.7.7.7, 203.0.113.7"},
+            ],
+            True,
+        ),
+        # Without proxies the header is ignored: the connection is the client.
+        (
+            0,
+            [{"HTTP_X_FORWARDED_FOR": "203.0.113.7"}, {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}],
+            True,
+        ),
+    ],
+)
+def test_failed_logins_count_per_client_address(
+    settings, facilitator, proxies, headers, same_client
+):
+    from akad.accounts import client_address_settings
+
+    for name, value in client_address_settings(proxies=proxies).items():
+        setattr(settings, name, value)
+    url = reverse("login")
+    first, second = Client(REMOTE_ADDR="10.0.0.2"), Client(REMOTE_ADDR="10.0.0.2")
+    for _ in range(5):
+        first.post(url, {"username": facilitator.email, "password": "wrong"}, **headers[0])
+    response = second.post(
+        url,
+        {"username": facilitator.email, "password": "correct horse battery staple"},
+        **headers[1],
+    )
+    assert response.status_code == (429 if same_client else 302)
+
+
 def test_login_with_e_mail_and_password(client, facilitator):
     response = client.post(
         reverse("login"),
