@@ -202,6 +202,8 @@ def test_move_and_edit_a_tip(fclient, case):
         **HTMX,
     )
     assert response.status_code == 200
+    # The edit form targets the tip; the answer is the whole panel, so it says where it goes.
+    assert response["HX-Retarget"] == "#panel" and response["HX-Reswap"] == "outerHTML"
     tip.refresh_from_db()
     assert (tip.text, tip.domain_id, tip.column_id) == (
         "Budgetcoach",

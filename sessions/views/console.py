@@ -116,10 +116,15 @@ def domain_row(
 
 
 def render_panel(request: HtmxHttpRequest, case: CaseDiscussion, **overrides) -> HttpResponse:
-    """The step panel for HTMX; a redirect to the console for a plain form post."""
+    """The step panel for HTMX; a redirect to the console for a plain form post.
+
+    The panel always replaces `#panel`, whatever the element that asked (a tip's edit form
+    targets that tip): the response says so itself.
+    """
     if not request.htmx:
         return redirect("console", pk=case.pk)
-    return render(request, f"{CONSOLE}#panel", console_context(case, **overrides))
+    response = render(request, f"{CONSOLE}#panel", console_context(case, **overrides))
+    return retarget(reswap(response, "outerHTML"), "#panel")
 
 
 def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:
@@ -237,7 +242,7 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return retarget(reswap(response, "outerHTML"), "#tip-form")
     if not created:
         # A retry of a tip that is already stored: show the whole panel as it is now.
-        return retarget(reswap(render_panel(request, case), "outerHTML"), "#panel")
+        return render_panel(request, case)
     context = {"case": case, "tip": tip, "next_key": uuid.uuid4(), "tip_added": True}
     return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
 

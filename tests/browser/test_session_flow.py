@@ -173,6 +173,19 @@ def test_a_whole_session(page, browser, live_server, story):
     expect(page.locator("#panel .placemat")).to_contain_text("Maatje via de vrijwilligerscentrale")
     settled(page)
     assert Tip.objects.filter(case=case, text="Maatje via de vrijwilligerscentrale").count() == 1
+    # Edit a tip and move it to another cell: the placemat is redrawn once, in its place.
+    budget = page.locator("#panel .tip").filter(has_text="Budgetcoach")
+    budget.get_by_role("button", name="Wijzig").click()
+    editing = page.locator("#panel .tip.editing")
+    editing.locator("textarea[name=text]").fill("Budgetcoach van het wijkteam")
+    editing.locator("select[name=column]").select_option(label="Formele zorg")
+    editing.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#panel .placemat")).to_contain_text("Budgetcoach van het wijkteam")
+    settled(page)
+    expect(page.locator("#panel")).to_have_count(1)
+    expect(page.locator("#panel .stepbar")).to_have_count(1)
+    moved = Tip.objects.get(case=case, text="Budgetcoach van het wijkteam")
+    assert moved.column.name == "Formele zorg"
     assert Tip.objects.filter(case=case).count() == 5
     assert Tip.objects.filter(case=case).values("column").distinct().count() == 3
     assert_accessible(page, "console: tips")
@@ -207,7 +220,7 @@ def test_a_whole_session(page, browser, live_server, story):
     review = review_context.new_page()
     log_in(review, live_server, "casusinbrenger@noord.example", PASSWORD)
     review.goto(base + reverse("review", args=[case.pk]))
-    budget = Tip.objects.get(case=case, text="Budgetcoach")
+    budget = Tip.objects.get(case=case, text="Budgetcoach van het wijkteam")
     card = review.locator(f"#tip-{budget.pk}")
     card.locator("input[type=checkbox]").first.check()
     card.locator("button[type=submit]").first.click()
