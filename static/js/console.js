@@ -33,10 +33,20 @@
     form.querySelector('input[name="text"]').focus();
   });
 
-  // After a tip is stored: empty the text for the next tip; the cell and giver stay.
+  // After a tip is stored: empty the text for the next tip; the cell and giver stay. Only
+  // if it still holds the tip that was sent: the next one may be typed while it travels.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.detail.elt;
+    if (form.id !== "tip-form") return;
+    form.dataset.sentText = form.querySelector('input[name="text"]').value;
+  });
+
   document.body.addEventListener("tipAdded", function () {
-    const text = document.querySelector('#tip-form input[name="text"]');
-    if (text) { text.value = ""; text.focus(); }
+    const form = document.getElementById("tip-form");
+    const text = form && form.querySelector('input[name="text"]');
+    if (!text) return;
+    if (text.value === form.dataset.sentText) text.value = "";
+    text.focus();
   });
 
   // --- Drafts -------------------------------------------------------------------------------
@@ -68,6 +78,14 @@
     if (event.target.dataset && event.target.dataset.draftKey) keep(event.target);
   });
 
+  // What each save sent: only a draft equal to that is safe to forget when it succeeds
+  // (text typed while the request travelled is newer than what the server got).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const field = event.detail.elt;
+    if (!field.dataset || !field.dataset.draftKey) return;
+    draftFields(field.form).forEach(function (f) { f.dataset.sentValue = f.value; });
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const field = event.detail.elt;
     if (!field.dataset || !field.dataset.draftKey) return;
@@ -75,7 +93,7 @@
       // Saved: forget every draft whose text the server now has (the whole form was sent).
       draftFields(field.form).forEach(function (f) {
         try {
-          if (localStorage.getItem(f.dataset.draftKey) === f.value) localStorage.removeItem(f.dataset.draftKey);
+          if (localStorage.getItem(f.dataset.draftKey) === f.dataset.sentValue) localStorage.removeItem(f.dataset.draftKey);
         } catch (e) { /* ignore */ }
       });
     } else {

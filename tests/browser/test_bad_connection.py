@@ -174,3 +174,70 @@ def test_logging_out_asks_before_leaving_unsaved_text_on_the_device(page, live_s
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(re.compile(r"/accounts/login/|/$"))
     assert page.evaluate(drafts) == 0
+
+
+class Line:
+    """The connection to the server for one URL pattern: "hold" (requests wait until the test
+    lets them go), "down" (they fail) or "up"."""
+
+    def __init__(self, page, pattern: str):
+        self.state, self.held = "hold", []
+        page.route(pattern, self.handle)
+
+    def handle(self, route) -> None:
+        if self.state == "hold":
+            self.held.append(route)
+        elif self.state == "down":
+            route.abort()
+        else:
+            route.continue_()
+
+    def release(self, *, then: str) -> None:
+        self.state = then
+        for route in self.held:
+            route.continue_()
+
+
+def wait_until(page, condition) -> None:
+    for _ in range(100):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("timed out")
+
+
+def test_the_next_tip_typed_while_one_is_saved_is_kept(page, live_server, presenting):
+    from tests.factories import mark
+
+    mark(presenting, "financien")
+    services.go_to_step(case=presenting, step=Step.TIPS)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+
+    line = Line(page, "**/tips/")  # a slow connection in the room
+    text = page.locator("#tip-form input[name=text]")
+    text.fill("Buurtbus naar de markt")
+    page.press("#tip-form input[name=text]", "Enter")
+    wait_until(page, lambda: line.held)
+    text.fill("Samen koken op vrijdag")  # typing the next tip while the first travels
+    line.release(then="up")
+
+    expect(page.locator("#panel .placemat")).to_contain_text("Buurtbus naar de markt")
+    expect(text).to_have_value("Samen koken op vrijdag")
+
+
+def test_text_typed_during_a_save_keeps_its_device_copy(page, live_server, presenting):
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    field = page.locator("textarea[name=strengths]")
+
+    line = Line(page, "**/presentation/")
+    field.fill("Kookt graag")
+    wait_until(page, lambda: line.held)  # the autosave of "Kookt graag" is on its way ...
+    field.fill("Kookt graag voor de hele flat")  # ... while the text grows
+    line.release(then="down")  # the first save arrives; after it the line drops
+
+    wait_until(page, lambda: CaseDiscussion.objects.get(pk=presenting.pk).strengths)
+    page.wait_for_timeout(1500)  # the next autosave (of the longer text) fails
+    page.reload()
+    expect(page.locator("textarea[name=strengths]")).to_have_value("Kookt graag voor de hele flat")
