@@ -96,7 +96,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             .order_by("-meeting__starts_at", "order")
         )
         for case in cases:
-            case.is_upcoming = case.meeting.starts_at >= start_of_today
+            # Not yet discussed: today's or a later meeting, and the discussion has not begun.
+            case.is_upcoming = case.started_at is None and case.meeting.starts_at >= start_of_today
             overviews[case.meeting.network_id].cases.append(case)
 
     context = {

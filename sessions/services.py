@@ -233,14 +233,19 @@ def choose_tip(
     action_what: str = "",
     action_when: str = "",
 ) -> Tip:
-    """The case-bringer takes a tip to the client (or not), with the action: who, what, when."""
+    """The case-bringer takes a tip to the client (or not), with the action: who, what, when.
+
+    A tip no longer taken to the client has no decision of the client either.
+    """
     tip.chosen = chosen
     tip.action_who, tip.action_what, tip.action_when = (
         action_who.strip(),
         action_what.strip(),
         action_when.strip(),
     )
-    tip.save(update_fields=["chosen", "action_who", "action_what", "action_when"])
+    if not chosen:
+        tip.decision = Decision.PENDING
+    tip.save(update_fields=["chosen", "action_who", "action_what", "action_when", "decision"])
     _touch(tip.case.meeting_id)
     return tip
 

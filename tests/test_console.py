@@ -9,7 +9,7 @@ from django.urls import reverse
 from akad.models import Role
 from matrices.models import Domain, Level
 from sessions import services
-from sessions.models import DomainGoal, Meeting, Step, Tip
+from sessions.models import Decision, DomainGoal, Meeting, Step, Tip
 from tests.clients import HTMX
 from tests.factories import (
     CaseDiscussionFactory,
@@ -254,6 +254,13 @@ def test_closing_chooses_a_tip_with_an_action(fclient, case):
     assert response.status_code == 200
     tip.refresh_from_db()
     assert tip.chosen and tip.action_who == "Ilse" and tip.action_when == "vrijdag"
+
+
+def test_unticking_a_tip_in_the_closing_clears_the_clients_decision(fclient, case):
+    tip = TipFactory(case=case, chosen=True, decision=Decision.ACCEPTED)
+    fclient.post(reverse("choose_tip", args=[tip.pk]), {f"c{tip.pk}-action_who": "Ilse"}, **HTMX)
+    tip.refresh_from_db()
+    assert not tip.chosen and tip.decision == Decision.PENDING
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from akad.models import Role
 from sessions import services
-from sessions.models import CaseDiscussion, Client, Meeting
+from sessions.models import CaseDiscussion, Client, Meeting, Step
 from sessions.privacy import looks_identifying
 from tests.clients import HTMX, english_client
 from tests.factories import (
@@ -65,6 +65,24 @@ def test_home_shows_role_meetings_and_cases_to_review(noord, case_bringer):
     assert "2 chosen tips await an outcome" in html
     # "Plan a meeting" only where the user leads (Oost), not in Noord.
     assert html.count(reverse("meeting_create")) == 1
+
+
+def test_home_a_case_discussed_earlier_today_shows_its_tips(noord, case_bringer):
+    """The case-bringer reviews the same afternoon: not "not yet discussed" any more."""
+    from tests.factories import mark
+
+    this_morning = timezone.localtime().replace(hour=0, minute=1)
+    meeting = MeetingFactory(network=noord, starts_at=this_morning)
+    discussed = CaseDiscussionFactory(meeting=meeting, case_bringer=case_bringer)
+    waiting = CaseDiscussionFactory(meeting=meeting, case_bringer=case_bringer)
+    mark(discussed, "financien")
+    services.go_to_step(case=discussed, step=Step.TIPS)
+    TipFactory(case=discussed, chosen=True)
+
+    html = page(english_client(case_bringer).get(reverse("home")))
+    assert html.count("not yet discussed") == 1  # only the case still waiting for its turn
+    assert "1 chosen tip awaits an outcome" in html
+    assert reverse("review", args=[waiting.pk]) in html
 
 
 def test_home_for_user_without_network(user_without_network):

@@ -168,18 +168,10 @@ def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision_form = DecisionForm(request.POST, prefix=prefix(tip))
     card_forms = {"choose_form": choose_form, "decision_form": decision_form}
     if choose_form.is_valid() and decision_form.is_valid():
-        data = choose_form.cleaned_data
-        # A tip no longer taken to the client has no decision of the client either.
-        decision = decision_form.cleaned_data["decision"] if data["chosen"] else Decision.PENDING
         try:
-            services.choose_tip(
-                tip=tip,
-                chosen=data["chosen"],
-                action_who=data["action_who"],
-                action_what=data["action_what"],
-                action_when=data["action_when"],
-            )
-            services.record_decision(tip=tip, decision=decision)
+            services.choose_tip(tip=tip, **choose_form.cleaned_data)
+            if tip.chosen:
+                services.record_decision(tip=tip, **decision_form.cleaned_data)
         except ValidationError as error:
             decision_form.add_error(None, error)
         else:
