@@ -291,9 +291,12 @@ def record_outcome(
         reported_by=reported_by.strip(),
         recorded_by=user if user is not None and user.is_authenticated else None,
     )
-    _touch(tip.case.meeting_id)
-    if reported_in is not None and reported_in.pk != tip.case.meeting_id:
-        _touch(reported_in.pk)
+    # Its own meeting's report shows it, and so does every later meeting of the network: its
+    # terugblik lists the tip while it awaits a follow-up (wherever the outcome is recorded).
+    own = tip.case.meeting
+    Meeting.objects.filter(network_id=own.network_id, starts_at__gte=own.starts_at).update(
+        version=F("version") + 1
+    )
     return outcome
 
 

@@ -294,6 +294,32 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
     assert (outcome.tried, outcome.result, outcome.reported_in_id) == (True, "not", case.meeting_id)
 
 
+def test_a_follow_up_sent_twice_is_stored_once(fclient, case, earlier_tip):
+    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    url = reverse("record_follow_up", args=[case.pk, earlier_tip.pk])
+    data = {f"tip{earlier_tip.pk}-tried": "no", f"tip{earlier_tip.pk}-why": "Geen tijd"}
+    first, again = fclient.post(url, data, **HTMX), fclient.post(url, data, **HTMX)
+    assert first.status_code == again.status_code == 200
+    assert earlier_tip.outcomes.count() == 1
+
+
+def test_a_tip_of_this_meeting_gets_no_follow_up_in_its_own_terugblik(fclient, case):
+    tip = TipFactory(case=case, chosen=True)
+    fclient.post(
+        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        {f"tip{tip.pk}-tried": "no"},
+        **HTMX,
+    )
+    assert not tip.outcomes.exists()
+
+
+def test_an_outcome_recorded_in_the_review_renews_later_meetings(case, earlier_tip):
+    """The live meeting's beamer lists the tip under "still to report" until it is renewed."""
+    before = Meeting.objects.get(pk=case.meeting_id).version
+    services.record_outcome(tip=earlier_tip, tried=True, result="worked")
+    assert Meeting.objects.get(pk=case.meeting_id).version > before
+
+
 def test_follow_up_tried_without_result_keeps_the_why(fclient, case, earlier_tip):
     tip = earlier_tip
     services.go_to_step(case=case, step=Step.FOLLOW_UP)

@@ -318,8 +318,10 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
     """Terugblik: what came of a chosen tip of an earlier meeting, reported in this one."""
     case = lead_case(request, pk)
     tip = tip_for_user(request.user, tip_pk)
-    if tip.case.meeting.network_id != case.meeting.network_id:
-        return render_panel(request, case, error=_("That tip belongs to another network."))
+    if not awaiting_follow_up(case.meeting).filter(pk=tip.pk).exists():
+        # Recorded already (a double click, a retry after a lost answer) or not one of this
+        # meeting's terugblik: nothing to store, show the list as it is.
+        return render_panel(request, case)
     form = OutcomeForm(request.POST, prefix=f"tip{tip.pk}")
     if form.is_valid():
         try:
