@@ -143,6 +143,9 @@ class CaseDiscussionQuerySet(NetworkScopedQuerySet):
     network_path = "meeting__network"
 
 
+PRESENTATION_MAX = 4000  # characters per presentation field: a few minutes of telling
+
+
 class CaseDiscussion(models.Model):
     """One 30–40 minute discussion of one client in a meeting, driven step by step."""
 
@@ -159,11 +162,17 @@ class CaseDiscussion(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=1)
 
     # The presentation (casusinbreng), told positively.
-    situation = models.TextField(_("current life situation"), blank=True)
-    social_network = models.TextField(_("network"), blank=True)
-    strengths = models.TextField(_("strengths and talents"), blank=True)
-    desired_situation = models.TextField(_("desired situation"), blank=True)
-    question = models.TextField(_("question to the group"), blank=True)
+    situation = models.TextField(
+        _("current life situation"), blank=True, max_length=PRESENTATION_MAX
+    )
+    social_network = models.TextField(_("network"), blank=True, max_length=PRESENTATION_MAX)
+    strengths = models.TextField(
+        _("strengths and talents"), blank=True, max_length=PRESENTATION_MAX
+    )
+    desired_situation = models.TextField(
+        _("desired situation"), blank=True, max_length=PRESENTATION_MAX
+    )
+    question = models.TextField(_("question to the group"), blank=True, max_length=PRESENTATION_MAX)
 
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.OPENING)
     step_started_at = models.DateTimeField(null=True, blank=True)

@@ -12,7 +12,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
+# Every pattern here runs on whatever was typed: none may backtrack quadratically. The
+# e-mail pattern only starts where a run of address characters starts (the lookbehind).
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 # A run of digits, possibly with single spaces, dots, dashes, slashes or brackets between
 # them, optionally starting with + (international phone numbers).
@@ -24,7 +26,8 @@ MONTHS = (
     "jan|feb|mrt|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec"
 )
 DATE_WITH_MONTH_NAME = re.compile(
-    rf"\b\d{{1,2}}\s*(?:e\s+)?(?:{MONTHS})\.?\s*,?\s*\d{{2,4}}\b", re.IGNORECASE
+    rf"\b\d{{1,2}}\s{{0,3}}(?:e\s{{1,3}})?(?:{MONTHS})\.?\s{{0,3}},?\s{{0,3}}\d{{2,4}}\b",
+    re.IGNORECASE,
 )
 NUMERIC_DATE = re.compile(
     r"\b(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\b"

@@ -368,6 +368,27 @@ def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(
     assert not tip.outcomes.exists()
 
 
+def test_a_presentation_field_too_long_is_refused_and_the_saved_text_kept(
+    client, facilitator, case
+):
+    from sessions.models import PRESENTATION_MAX
+
+    services.go_to_step(case=case, step=Step.PRESENTATION)
+    services.save_presentation(case=case, strengths="Zorgzaam")
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("save_presentation", args=[case.pk]),
+        {"strengths": "x" * (PRESENTATION_MAX + 1)},
+        **HTMX,
+    )
+    assert response.status_code == 422
+    assert "4000" in response.content.decode()  # Django's own Dutch message names the limit
+    case.refresh_from_db()
+    assert case.strengths == "Zorgzaam"
+    html = client.get(reverse("console", args=[case.pk])).content.decode()
+    assert html.count(f'maxlength="{PRESENTATION_MAX}"') == 5  # the browser stops there too
+
+
 def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclient, case):
     response = fclient.post(
         reverse("save_presentation", args=[case.pk]),
