@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -42,4 +43,22 @@ class HtmxLoginRedirectMiddleware:
             and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
         ):
             return HttpResponse(status=401, headers={"X-Akad-Reason": "expired"})
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages of care data are never kept in the browser's cache.
+
+    On a shared laptop, Back after logging out must not show a client's case from the cache.
+    Static files do not pass here (WhiteNoise answers them earlier, with long caching); a
+    view that sets its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            add_never_cache_headers(response)
         return response

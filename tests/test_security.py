@@ -161,6 +161,13 @@ def test_a_refused_form_says_the_page_expired(facilitator, case):
     assert "Pagina verlopen" in response.content.decode()
 
 
+def test_pages_with_care_data_are_not_kept_in_the_browser_cache(client, facilitator, case):
+    client.force_login(facilitator)
+    for url in (reverse("console", args=[case.pk]), reverse("review", args=[case.pk])):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"], url
+
+
 def test_sessions_expire(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
