@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from akad.models import Organisation
+from akad.models import LEAD_ROLES, Organisation
 from matrices.models import Column, Domain, Level
 
 from .models import CaseDiscussion, Decision, Result, Tip
@@ -177,14 +177,14 @@ class MemberChoiceField(forms.ModelChoiceField):
         return name if name == obj.email else f"{name} ({obj.email})"
 
 
-def _members_of(network_ids):
+def _members_of(network_ids, *, roles=None):
+    """Active members of these networks (with one of `roles`, when given)."""
     from akad.models import User
 
-    return (
-        User.objects.filter(memberships__network_id__in=list(network_ids), is_active=True)
-        .distinct()
-        .order_by("display_name", "email")
-    )
+    members = User.objects.filter(memberships__network_id__in=list(network_ids), is_active=True)
+    if roles is not None:
+        members = members.filter(memberships__role__in=roles)
+    return members.distinct().order_by("display_name", "email")
 
 
 class MeetingForm(forms.Form):
@@ -215,7 +215,10 @@ class MeetingForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("— not decided yet —"),
-        error_messages={"invalid_choice": _("Pick a member of the chosen network.")},
+        help_text=_("A coordinator or facilitator of the network: they run the console."),
+        error_messages={
+            "invalid_choice": _("Pick a coordinator or facilitator of the chosen network.")
+        },
     )
 
     def __init__(self, *args, networks, **kwargs):
@@ -223,7 +226,7 @@ class MeetingForm(forms.Form):
         self.fields["network"].queryset = networks
         network = self.selected_network()
         ids = [network.pk] if network is not None else networks.values_list("pk", flat=True)
-        self.fields["facilitator"].queryset = _members_of(ids)
+        self.fields["facilitator"].queryset = _members_of(ids, roles=LEAD_ROLES)
 
     def selected_network(self):
         """The network picked (typed or initial), if it is one of the user's lead networks."""

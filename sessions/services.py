@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from akad.models import Membership, Organisation
+from akad.models import LEAD_ROLES, Membership, Organisation
 from matrices.models import Column, Domain, Level
 
 from .models import (
@@ -313,11 +313,12 @@ def rate_session(*, case: CaseDiscussion, rating: int | None, remark: str = "") 
 # Meetings and their cases (coordinator) -----------------------------------------------------
 
 
-def _require_member(user, network_id: int, message: str) -> None:
-    if (
-        user is not None
-        and not Membership.objects.filter(user=user, network_id=network_id).exists()
-    ):
+def _require_member(user, network_id: int, message: str, *, roles=None) -> None:
+    """`user` (if any) is a member of the network, with one of `roles` when given."""
+    memberships = Membership.objects.filter(user=user, network_id=network_id)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    if user is not None and not memberships.exists():
         raise ValidationError(message)
 
 
@@ -330,8 +331,13 @@ def create_meeting(
     facilitator=None,
     guests: str = "",
 ) -> Meeting:
-    """Plan a meeting of `network`. The facilitator must be a member of that network."""
-    _require_member(facilitator, network.pk, _("The facilitator must be a member of this network."))
+    """Plan a meeting of `network`, run by one of its coordinators or facilitators."""
+    _require_member(
+        facilitator,
+        network.pk,
+        _("The facilitator must be a coordinator or facilitator of this network."),
+        roles=LEAD_ROLES,
+    )
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -225,12 +225,12 @@ def test_plan_a_meeting_bad_date_keeps_what_was_typed(noord, coordinator):
 
 def test_plan_a_meeting_facilitator_must_be_member_of_the_network(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
-    zuid_member = MembershipFactory(network=zuid).user
+    zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user
     response = english_client(coordinator).post(
         reverse("meeting_create"), meeting_data(noord, facilitator=zuid_member.pk)
     )
     assert response.status_code == 200
-    assert "Pick a member of the chosen network" in page(response)
+    assert "Pick a coordinator or facilitator of the chosen network" in page(response)
     assert not Meeting.objects.exists()
 
 
@@ -243,8 +243,8 @@ def test_plan_a_meeting_in_another_network_is_refused(noord, outsider):
 
 def test_plan_a_meeting_htmx_reloads_the_facilitator_choices(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
-    zuid_member = MembershipFactory(network=zuid).user
-    noord_member = MembershipFactory(network=noord).user
+    zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user
+    noord_member = MembershipFactory(network=noord, role=Role.FACILITATOR).user
     response = english_client(coordinator).get(
         reverse("meeting_create"), {"network": zuid.pk}, **HTMX
     )
@@ -257,8 +257,8 @@ def test_plan_a_meeting_htmx_reloads_the_facilitator_choices(noord, zuid, coordi
 
 def test_plan_a_meeting_form_starts_with_one_network_and_its_members(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
-    zuid_member = MembershipFactory(network=zuid).user
-    noord_member = MembershipFactory(network=noord).user
+    zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user
+    noord_member = MembershipFactory(network=noord, role=Role.FACILITATOR).user
     client = english_client(coordinator)
     html = page(client.get(reverse("meeting_create")))
     assert f'<option value="{noord.pk}" selected>' in html
@@ -266,6 +266,20 @@ def test_plan_a_meeting_form_starts_with_one_network_and_its_members(noord, zuid
     html = page(client.get(reverse("meeting_create"), {"network": zuid.pk}))
     assert f'<option value="{zuid.pk}" selected>' in html
     assert zuid_member.email in html and noord_member.email not in html
+
+
+def test_only_coordinators_and_facilitators_can_be_planned_to_facilitate(noord, coordinator):
+    """A plain member could not open the console: they are not offered, and refused."""
+    member = MembershipFactory(network=noord, role=Role.MEMBER).user
+    lead = MembershipFactory(network=noord, role=Role.FACILITATOR).user
+    client = english_client(coordinator)
+    html = page(client.get(reverse("meeting_create")))
+    assert lead.email in html and member.email not in html
+    response = client.post(reverse("meeting_create"), meeting_data(noord, facilitator=member.pk))
+    assert "Pick a coordinator or facilitator of the chosen network" in page(response)
+    with pytest.raises(ValidationError):
+        services.create_meeting(network=noord, starts_at=timezone.now(), facilitator=member)
+    assert not Meeting.objects.exists()
 
 
 def test_a_member_cannot_plan_a_meeting(noord, case_bringer):
