@@ -6,6 +6,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -221,6 +222,22 @@ class CaseDiscussion(models.Model):
     def current_step(self) -> Step:
         return Step(self.step)
 
+    def clean(self) -> None:
+        """What a case links to belongs to its meeting's network (the admin writes past the
+        services, which check this themselves)."""
+        if not self.meeting_id:
+            return
+        network = self.meeting.network
+        errors = {}
+        if self.client_id and self.client.network_id != network.pk:
+            errors["client"] = _("This client belongs to another network.")
+        if self.case_bringer_id and not network.memberships.filter(user=self.case_bringer_id):
+            errors["case_bringer"] = _("The case-bringer must be a member of this network.")
+        if self.spotlight_id and self.spotlight.matrix_id != network.matrix_id:
+            errors["spotlight"] = _("This column is not on the placemat.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class DomainGoal(models.Model):
     """A ZRM domain marked for this case: the client's wish or goal, optional levels."""
@@ -255,6 +272,12 @@ class DomainGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.goal}"
+
+    def clean(self) -> None:
+        if self.case_id and self.domain_id:
+            matrix = self.case.meeting.network.matrix
+            if self.domain.domain_set_id != matrix.domain_set_id:
+                raise ValidationError({"domain": _("This domain is not in the network's ZRM.")})
 
 
 class TipQuerySet(NetworkScopedQuerySet):
@@ -316,6 +339,21 @@ class Tip(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def clean(self) -> None:
+        """The tip's cell is on its case's placemat; its organisation is of the same network."""
+        if not self.case_id:
+            return
+        network = self.case.meeting.network
+        errors = {}
+        if self.domain_id and not self.case.goals.filter(domain=self.domain_id).exists():
+            errors["domain"] = _("Pick a marked domain.")
+        if self.column_id and self.column.matrix_id != network.matrix_id:
+            errors["column"] = _("This column is not on the placemat.")
+        if self.organisation_id and self.organisation.network_id != network.pk:
+            errors["organisation"] = _("Unknown organisation.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Result(models.TextChoices):
     WORKED = "worked", _("worked")
@@ -357,3 +395,10 @@ class TipOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tip}: {self.get_result_display() or _('not tried')}"
+
+    def clean(self) -> None:
+        if self.tip_id and self.reported_in_id:
+            if self.reported_in.network_id != self.tip.case.meeting.network_id:
+                raise ValidationError(
+                    {"reported_in": _("That meeting belongs to another network.")}
+                )

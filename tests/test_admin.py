@@ -55,3 +55,43 @@ def test_deleting_tips_in_the_admin_renews_their_meeting(admin_client, case):
     assert response.status_code == 302
     assert not Tip.objects.exists()
     assert version_of(case.meeting) > before
+
+
+def test_the_admin_refuses_a_case_with_a_client_of_another_network(admin_client, case, zuid):
+    from tests.factories import ClientFactory
+
+    stranger = ClientFactory(network=zuid, pseudonym="Zeemeeuw")
+    response = admin_client.post(
+        reverse("admin:casework_casediscussion_add"),
+        {
+            "meeting": case.meeting_id,
+            "client": stranger.pk,
+            "order": 2,
+            "step": "opening",
+            "goals-TOTAL_FORMS": "0",
+            "goals-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the message
+    assert "Deze cliënt hoort bij een ander netwerk." in response.content.decode()
+    assert not case.meeting.cases.filter(client=stranger).exists()
+
+
+def test_the_admin_refuses_a_tip_with_an_organisation_of_another_network(admin_client, case, zuid):
+    from tests.factories import OrganisationFactory
+
+    tip = TipFactory(case=case)
+    elsewhere = OrganisationFactory(network=zuid)
+    fields = {k: v for k, v in model_to_dict(tip).items() if v is not None}
+    response = admin_client.post(
+        reverse("admin:casework_tip_change", args=[tip.pk]),
+        {
+            **fields,
+            "organisation": elsewhere.pk,
+            "outcomes-TOTAL_FORMS": "0",
+            "outcomes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    tip.refresh_from_db()
+    assert tip.organisation_id is None
