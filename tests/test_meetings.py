@@ -144,6 +144,13 @@ def test_meeting_list_htmx_returns_the_table_only(noord, coordinator):
     assert "<html" not in html
 
 
+def test_meeting_list_back_to_a_forgotten_page_gets_the_whole_page(noord, coordinator):
+    restore = {"HTTP_HX_HISTORY_RESTORE_REQUEST": "true", **HTMX}
+    response = english_client(coordinator).get(reverse("meeting_list"), **restore)
+    assert "<html" in page(response)
+    assert "HX-Request" in response["Vary"]
+
+
 def test_meeting_detail_for_a_lead(case, facilitator):
     meeting = case.meeting
     html = page(english_client(facilitator).get(reverse("meeting_detail", args=[meeting.pk])))

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -55,9 +56,12 @@ def meeting_list(request: HtmxHttpRequest) -> HttpResponse:
         "can_plan": _lead_networks(request.user).exists(),
     }
     template = "sessions/meeting_list.html"
-    if request.htmx:
+    # Paging swaps the table; Back to a page htmx no longer holds asks for the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#meeting-table"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
