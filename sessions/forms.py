@@ -72,13 +72,17 @@ class TipForm(forms.Form):
 
 
 class TipEditForm(forms.ModelForm):
-    """Edit a tip's text, or move it to another cell."""
+    """Edit a tip's text, or move it to another cell.
+
+    Its ids are its own (`id_edit<pk>_text`): the new-tip form on the same page has `id_text`.
+    """
 
     class Meta:
         model = Tip
         fields = ["text", "domain", "column", "given_by", "organisation"]
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_edit{kwargs['instance'].pk}_%s")
         super().__init__(*args, **kwargs)
         case = self.instance.case
         network = case.meeting.network

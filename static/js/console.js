@@ -24,7 +24,7 @@
   // Clicking an empty spot of a placemat cell picks that cell in the tip form.
   document.addEventListener("click", function (event) {
     const cell = event.target.closest && event.target.closest("td[data-cell]");
-    if (!cell || event.target.closest("button, a, input, select, textarea")) return;
+    if (!cell || event.target.closest("button, a, input, select, textarea, label, form")) return;
     const form = document.getElementById("tip-form");
     if (!form) return;
     pickCell(form, cell.dataset.cell);
@@ -47,6 +47,29 @@
     if (!text) return;
     if (text.value === form.dataset.sentText) text.value = "";
     text.focus();
+  });
+
+  // --- Typed text survives a redraw of the step panel ----------------------------------------
+  // Deleting or moving a tip, the spotlight, or the follow-up of one tip redraws the whole
+  // panel: text typed elsewhere in it (the next tip, another tip's follow-up) is put back.
+  // Fields with a draft (the presentation) have their own way back, below.
+  let typed = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const panel = event.detail.target;
+    if (!panel || panel.id !== "panel") return;
+    typed = {};
+    panel.querySelectorAll('input[type="text"][id], textarea[id]').forEach(function (field) {
+      if (field.value !== field.defaultValue && !field.dataset.draftKey) typed[field.id] = field.value;
+    });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!typed) return;
+    Object.keys(typed).forEach(function (id) {
+      const field = document.getElementById(id);
+      if (field && field.value === field.defaultValue) field.value = typed[id];
+    });
+    typed = null;
   });
 
   // --- Drafts -------------------------------------------------------------------------------

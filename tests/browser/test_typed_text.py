@@ -1,0 +1,74 @@
+"""Text typed in the console survives whatever else redraws the step panel."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from akad.models import Role
+from sessions import services
+from sessions.models import Step
+from tests.factories import (
+    PASSWORD,
+    CaseDiscussionFactory,
+    MembershipFactory,
+    NetworkFactory,
+    TipFactory,
+    mark,
+)
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def case():
+    noord = NetworkFactory(name="Noord")
+    MembershipFactory(network=noord, role=Role.FACILITATOR, user__email="facilitator@noord.example")
+    case = CaseDiscussionFactory(meeting__network=noord, client__pseudonym="Blommetje")
+    mark(case, "financien")
+    return case
+
+
+def test_the_next_tip_being_typed_survives_deleting_another(page, live_server, case):
+    TipFactory(case=case, text="Schuldhulpmaatje")
+    services.go_to_step(case=case, step=Step.TIPS)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[case.pk]))
+
+    page.fill("#tip-form input[name=text]", "Samen naar de markt")
+    page.fill("#tip-form input[name=given_by]", "Kees")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".tip").filter(has_text="Schuldhulpmaatje").get_by_role(
+        "button", name="Verwijder"
+    ).click()
+
+    expect(page.locator("#panel .placemat")).not_to_contain_text("Schuldhulpmaatje")
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("Samen naar de markt")
+    expect(page.locator("#tip-form input[name=given_by]")).to_have_value("Kees")
+
+
+def test_a_follow_up_being_typed_survives_saving_another(page, live_server, case):
+    earlier = CaseDiscussionFactory(
+        meeting__network=case.meeting.network,
+        meeting__starts_at=case.meeting.starts_at - timedelta(days=28),
+        client__pseudonym="Reiger",
+    )
+    mark(earlier, "financien")
+    first = TipFactory(case=earlier, chosen=True, text="Wandelgroep")
+    second = TipFactory(case=earlier, chosen=True, text="Kookclub")
+    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[case.pk]))
+
+    why = page.locator(f"#follow-up-{second.pk} [name$=why]")
+    why.fill("Ze vond het te druk")
+    item = page.locator(f"#follow-up-{first.pk}")
+    item.get_by_label("niet geprobeerd").check()
+    item.get_by_role("button", name="Terugblik opslaan").click()
+
+    expect(page.locator(f"#follow-up-{first.pk}")).to_have_count(0)
+    expect(page.locator(f"#follow-up-{second.pk} [name$=why]")).to_have_value("Ze vond het te druk")
+    assert first.outcomes.count() == 1 and not second.outcomes.exists()
