@@ -120,6 +120,8 @@ def set_domain_goal(
 @transaction.atomic
 def unmark_domain(*, case: CaseDiscussion, domain: Domain) -> None:
     """Unmark a domain. Refused while it holds tips, so that no tip is lost."""
+    # Lock the goal first, as add_tip does: a tip cannot land in it while it is unmarked.
+    list(DomainGoal.objects.select_for_update().filter(case=case, domain=domain))
     if case.tips.filter(domain=domain).exists():
         raise ValidationError(
             _("%(domain)s still holds tips. Move or delete them first.") % {"domain": domain}
@@ -132,9 +134,10 @@ def unmark_domain(*, case: CaseDiscussion, domain: Domain) -> None:
 
 
 def _check_cell(case: CaseDiscussion, domain: Domain, column: Column) -> None:
+    """Inside the write's transaction: the domain's goal stays locked until it commits."""
     if column.matrix_id != case.meeting.network.matrix_id:
         raise ValidationError(_("This column is not on the placemat."))
-    if not case.goals.filter(domain=domain).exists():
+    if not case.goals.select_for_update().filter(domain=domain).exists():
         raise ValidationError(_("Mark the domain %(domain)s first.") % {"domain": domain})
 
 
@@ -157,11 +160,11 @@ def add_tip(
     text = text.strip()
     if not text:
         raise ValidationError(_("Write the tip first."))
-    _check_cell(case, domain, column)
     if organisation is not None and organisation.network_id != case.meeting.network_id:
         raise ValidationError(_("Unknown organisation."))
     try:
         with transaction.atomic():
+            _check_cell(case, domain, column)
             tip = Tip.objects.create(
                 key=key,
                 case=case,
