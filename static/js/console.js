@@ -101,24 +101,23 @@
     if (event.target.dataset && event.target.dataset.draftKey) keep(event.target);
   });
 
-  // What each save sent: only a draft equal to that is safe to forget when it succeeds
-  // (text typed while the request travelled is newer than what the server got).
+  // Each field saves itself alone (hx-params). What it sent is remembered: only a draft equal
+  // to that is safe to forget when the save succeeds (text typed while the request travelled
+  // is newer than what the server got).
   document.addEventListener("htmx:beforeRequest", function (event) {
     const field = event.detail.elt;
     if (!field.dataset || !field.dataset.draftKey) return;
-    draftFields(field.form).forEach(function (f) { f.dataset.sentValue = f.value; });
+    field.dataset.sentValue = field.value;
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     const field = event.detail.elt;
     if (!field.dataset || !field.dataset.draftKey) return;
     if (event.detail.successful) {
-      // Saved: forget every draft whose text the server now has (the whole form was sent).
-      draftFields(field.form).forEach(function (f) {
-        try {
-          if (localStorage.getItem(f.dataset.draftKey) === f.dataset.sentValue) localStorage.removeItem(f.dataset.draftKey);
-        } catch (e) { /* ignore */ }
-      });
+      // Saved: forget the draft if the server now has its text.
+      try {
+        if (localStorage.getItem(field.dataset.draftKey) === field.dataset.sentValue) localStorage.removeItem(field.dataset.draftKey);
+      } catch (e) { /* ignore */ }
     } else {
       const xhr = event.detail.xhr;
       const code = xhr ? xhr.status : 0;

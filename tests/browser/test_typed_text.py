@@ -72,3 +72,26 @@ def test_a_follow_up_being_typed_survives_saving_another(page, live_server, case
     expect(page.locator(f"#follow-up-{first.pk}")).to_have_count(0)
     expect(page.locator(f"#follow-up-{second.pk} [name$=why]")).to_have_value("Ze vond het te druk")
     assert first.outcomes.count() == 1 and not second.outcomes.exists()
+
+
+def test_two_screens_typing_the_presentation_keep_each_others_text(browser, live_server, case):
+    """Each field saves itself: a second laptop does not overwrite the first one's fields."""
+    from sessions.models import CaseDiscussion
+
+    services.go_to_step(case=case, step=Step.PRESENTATION)
+    url = live_server.url + reverse("console", args=[case.pk])
+    screens = []
+    for _ in range(2):
+        page = browser.new_context(locale="nl-NL").new_page()
+        log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+        page.goto(url)
+        screens.append(page)
+    first, second = screens
+
+    first.locator("textarea[name=situation]").fill("Woont alleen met haar kat")
+    expect(first.locator("textarea[name=situation] + .save-status")).to_contain_text(":")
+    second.locator("textarea[name=strengths]").fill("Tekent graag")
+    expect(second.locator("textarea[name=strengths] + .save-status")).to_contain_text(":")
+
+    case = CaseDiscussion.objects.get(pk=case.pk)
+    assert (case.situation, case.strengths) == ("Woont alleen met haar kat", "Tekent graag")
