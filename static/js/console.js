@@ -72,6 +72,17 @@
     typed = null;
   });
 
+  // Going to another step saves the actions of the closing step typed but not yet saved.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.detail.elt;
+    if (!form.classList || !form.classList.contains("step-nav")) return;
+    document.querySelectorAll("form.choose-form").forEach(function (choose) {
+      const fields = choose.querySelectorAll('input[type="text"]');
+      const dirty = Array.prototype.some.call(fields, function (f) { return f.value !== f.defaultValue; });
+      if (dirty) window.htmx.trigger(choose, "submit");
+    });
+  });
+
   // --- Drafts -------------------------------------------------------------------------------
   // Every keystroke in a [data-draft-key] field is kept in localStorage until the server
   // confirms it saved that text. On load, a draft the server does not have is put back.

@@ -95,3 +95,25 @@ def test_two_screens_typing_the_presentation_keep_each_others_text(browser, live
 
     case = CaseDiscussion.objects.get(pk=case.pk)
     assert (case.situation, case.strengths) == ("Woont alleen met haar kat", "Tekent graag")
+
+
+def test_actions_typed_in_the_closing_are_saved_when_moving_on(page, live_server, case):
+    from sessions.models import Tip
+
+    tip = TipFactory(case=case, text="Koffieochtend in het buurthuis", chosen=True)
+    services.go_to_step(case=case, step=Step.CLOSING)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[case.pk]))
+
+    row = page.locator(f"#choose-{tip.pk}")
+    row.locator("input[name$=action_who]").fill("Ilse")
+    row.locator("input[name$=action_when]").fill("woensdag")
+    page.locator(".step-buttons button.primary").click()  # on to the evaluation, no "Save"
+
+    expect(page.locator('.stepbar li[aria-current="step"]')).to_contain_text("7")
+    for _ in range(40):
+        tip = Tip.objects.get(pk=tip.pk)
+        if tip.action_who:
+            break
+        page.wait_for_timeout(50)
+    assert (tip.action_who, tip.action_when, tip.chosen) == ("Ilse", "woensdag", True)
