@@ -57,7 +57,9 @@ def go_to_step(*, case: CaseDiscussion, step: Step | str) -> CaseDiscussion:
     case.step_started_at = now
     if case.started_at is None:
         case.started_at = now
-    if step == Step.TIPS and case.spotlight_id is None:
+    if step == Step.TIPS and case.spotlight_id is None and not case.tips.exists():
+        # Tips start at the left: the first column in the spotlight. Later (tips given) the
+        # facilitator's choice stands, "all columns" included.
         matrix_id = case.meeting.network.matrix_id
         case.spotlight = Column.objects.filter(matrix_id=matrix_id).order_by("order").first()
     case.save(update_fields=["step", "step_started_at", "started_at", "spotlight"])

@@ -238,6 +238,17 @@ def test_spotlight_moves_to_a_column(fclient, case):
     assert case.spotlight == informal
 
 
+def test_the_spotlight_starts_left_and_then_stays_as_the_facilitator_left_it(case):
+    services.go_to_step(case=case, step=Step.TIPS)
+    assert case.spotlight == columns(case)[0]
+    TipFactory(case=case)
+    services.set_spotlight(case=case, column=None)  # "all columns"
+    services.go_to_step(case=case, step=Step.CLOSING)
+    services.go_to_step(case=case, step=Step.TIPS)
+    case.refresh_from_db()
+    assert case.spotlight is None
+
+
 def test_closing_chooses_a_tip_with_an_action(fclient, case):
     tip = TipFactory(case=case)
     prefix = f"c{tip.pk}"
