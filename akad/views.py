@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from akad.http import HtmxHttpRequest
@@ -106,6 +110,17 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "coordinator_role": Role.COORDINATOR,
     }
     return render(request, "home.html", context)
+
+
+class PasswordChange(SuccessMessageMixin, PasswordChangeView):
+    """Change your own password (the first one came from a coordinator or the admin).
+
+    Django logs out every other session of the account and keeps this one.
+    """
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+    success_message = _("Your password has been changed. Other devices are logged out.")
 
 
 def csrf_failure(request: HtmxHttpRequest, reason: str = "") -> HttpResponse:

@@ -199,3 +199,38 @@ def test_a_member_without_the_role_gets_a_clear_403_page(client, case_bringer, c
     response = client.get(reverse("console", args=[case.pk]))
     assert response.status_code == 403
     assert "Je rol in dit netwerk staat dit niet toe" in response.content.decode()
+
+
+def test_a_user_changes_their_own_password_and_other_devices_are_logged_out(facilitator):
+    laptop, phone = Client(), Client()
+    for device in (laptop, phone):
+        device.post(
+            reverse("login"),
+            {"username": facilitator.email, "password": "correct horse battery staple"},
+        )
+    response = laptop.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": "wandelen langs het IJ 42",
+            "new_password2": "wandelen langs het IJ 42",
+        },
+    )
+    assert response.status_code == 302 and response.url == reverse("home")
+    facilitator.refresh_from_db()
+    assert facilitator.check_password("wandelen langs het IJ 42")
+    assert laptop.get(reverse("home")).status_code == 200  # this device stays logged in
+    assert phone.get(reverse("home")).status_code == 302  # the other one is logged out
+
+
+def test_a_wrong_old_password_is_refused_in_dutch(client, facilitator):
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "fout", "new_password1": "x1y2z3w4v5", "new_password2": "x1y2z3w4v5"},
+    )
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert "oude wachtwoord" in response.content.decode().lower()
+    facilitator.refresh_from_db()
+    assert facilitator.check_password("correct horse battery staple")
