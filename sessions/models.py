@@ -231,7 +231,10 @@ class CaseDiscussion(models.Model):
         errors = {}
         if self.client_id and self.client.network_id != network.pk:
             errors["client"] = _("This client belongs to another network.")
-        if self.case_bringer_id and not network.memberships.filter(user=self.case_bringer_id):
+        if (
+            self.case_bringer_id
+            and not network.memberships.filter(user=self.case_bringer_id).exists()
+        ):
             errors["case_bringer"] = _("The case-bringer must be a member of this network.")
         if self.spotlight_id and self.spotlight.matrix_id != network.matrix_id:
             errors["spotlight"] = _("This column is not on the placemat.")

@@ -65,3 +65,13 @@ def log_in(page, live_server, email: str, password: str) -> None:
     page.fill("#id_password", password)
     page.locator("form button[type=submit].primary").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def open_console(page, live_server, case, email: str = "facilitator@noord.example") -> None:
+    """Log in as the facilitator and open the case's console."""
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    log_in(page, live_server, email, PASSWORD)
+    page.goto(live_server.url + reverse("console", args=[case.pk]))

@@ -15,7 +15,7 @@ from sessions import services
 from sessions.models import CaseDiscussion, Step
 from tests.factories import PASSWORD, CaseDiscussionFactory, MembershipFactory, NetworkFactory
 
-from .conftest import log_in
+from .conftest import log_in, open_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,7 @@ def presenting():
 
 
 def test_presentation_survives_a_failed_save_and_a_reload(page, live_server, presenting):
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    open_console(page, live_server, presenting)
 
     # The connection drops: every save fails.
     page.route("**/presentation/", lambda route: route.abort())
@@ -71,8 +70,7 @@ def test_a_tip_sent_while_the_connection_is_down_is_kept_and_sent_once(
 
     mark(presenting, "financien")
     services.go_to_step(case=presenting, step=Step.TIPS)
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    open_console(page, live_server, presenting)
 
     page.route("**/tips/", lambda route: route.abort())
     page.fill("#tip-form input[name=text]", "Buurtbus naar de markt")
@@ -96,8 +94,7 @@ def test_a_retry_after_a_lost_answer_stores_the_tip_once(page, live_server, pres
 
     mark(presenting, "financien")
     services.go_to_step(case=presenting, step=Step.TIPS)
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    open_console(page, live_server, presenting)
 
     def reaches_the_server_but_the_answer_is_lost(route):
         route.fetch()  # the server stores the tip ...
@@ -150,8 +147,7 @@ def test_a_session_that_expires_while_typing_loses_nothing(page, live_server, pr
 
 def test_logging_out_asks_before_leaving_unsaved_text_on_the_device(page, live_server, presenting):
     """A shared laptop: unsaved care text is not left behind in the browser without asking."""
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    open_console(page, live_server, presenting)
     page.route("**/presentation/", lambda route: route.abort())
     field = page.locator("textarea[name=situation]")
     field.fill("Woont alleen met haar kat")
@@ -211,8 +207,7 @@ def test_the_next_tip_typed_while_one_is_saved_is_kept(page, live_server, presen
 
     mark(presenting, "financien")
     services.go_to_step(case=presenting, step=Step.TIPS)
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    open_console(page, live_server, presenting)
 
     line = Line(page, "**/tips/")  # a slow connection in the room
     text = page.locator("#tip-form input[name=text]")
@@ -227,8 +222,7 @@ def test_the_next_tip_typed_while_one_is_saved_is_kept(page, live_server, presen
 
 
 def test_text_typed_during_a_save_keeps_its_device_copy(page, live_server, presenting):
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[presenting.pk]))
+    open_console(page, live_server, presenting)
     field = page.locator("textarea[name=strengths]")
 
     line = Line(page, "**/presentation/")

@@ -18,7 +18,7 @@ from tests.factories import (
     mark,
 )
 
-from .conftest import log_in
+from .conftest import log_in, open_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,8 +35,7 @@ def case():
 def test_the_next_tip_being_typed_survives_deleting_another(page, live_server, case):
     TipFactory(case=case, text="Schuldhulpmaatje")
     services.go_to_step(case=case, step=Step.TIPS)
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[case.pk]))
+    open_console(page, live_server, case)
 
     page.fill("#tip-form input[name=text]", "Samen naar de markt")
     page.fill("#tip-form input[name=given_by]", "Kees")
@@ -60,8 +59,7 @@ def test_a_follow_up_being_typed_survives_saving_another(page, live_server, case
     first = TipFactory(case=earlier, chosen=True, text="Wandelgroep")
     second = TipFactory(case=earlier, chosen=True, text="Kookclub")
     services.go_to_step(case=case, step=Step.FOLLOW_UP)
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[case.pk]))
+    open_console(page, live_server, case)
 
     why = page.locator(f"#follow-up-{second.pk} [name$=why]")
     why.fill("Ze vond het te druk")
@@ -102,8 +100,7 @@ def test_actions_typed_in_the_closing_are_saved_when_moving_on(page, live_server
 
     tip = TipFactory(case=case, text="Koffieochtend in het buurthuis", chosen=True)
     services.go_to_step(case=case, step=Step.CLOSING)
-    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[case.pk]))
+    open_console(page, live_server, case)
 
     row = page.locator(f"#choose-{tip.pk}")
     row.locator("input[name$=action_who]").fill("Ilse")
