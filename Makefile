@@ -12,10 +12,11 @@ install:
 	  || python3 -m pip install --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --locked
 
-APT_PACKAGES := chromium fonts-dejavu gettext
+APT_PACKAGES := chromium fonts-dejavu libharfbuzz-subset0 gettext
 
-system-packages:  ## Debian's chromium (browser tests), fonts (PDFs), gettext (translations), when missing
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans; then \
+system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's subsetter (PDFs), gettext (translations), when missing
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans \
+	  || ! ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
@@ -28,7 +29,7 @@ run: install  ## install, fill the SQLite database with the demo story, serve on
 test: install system-packages  ## all tests, browser tests included (DATABASE_URL picks the database)
 	$(UV) run pytest
 
-bench: install  ## performance report: ratios against a bare Django view, query counts
+bench: install system-packages  ## performance report: ratios against a bare Django view, query counts
 	$(UV) run python manage.py bench
 
 lint: install

@@ -635,6 +635,15 @@ def production_render():
     return original
 
 
+def font_subsetter() -> str:
+    """Which library WeasyPrint subsets fonts with: HarfBuzz (fast) or its fontTools fallback."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if harfbuzz_subset is None:
+        return "fonts subset by fontTools: install libharfbuzz-subset0 for faster PDFs"
+    return "fonts subset by HarfBuzz"
+
+
 def looks_like_a_test_database() -> bool:
     from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
@@ -737,7 +746,8 @@ class Command(BaseCommand):
         out("AKAD casustafel benchmark")
         out(
             f"Python {platform.python_version()}, Django {django.get_version()}, "
-            f"WeasyPrint {weasyprint.__version__}, database: {database_description()}"
+            f"WeasyPrint {weasyprint.__version__} ({font_subsetter()}), "
+            f"database: {database_description()}"
         )
         out(
             f"Data: 1 network (copy of the split preset, {len(world.columns)} columns), a meeting "
