@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -218,9 +219,20 @@ class CaseDiscussion(models.Model):
     def __str__(self) -> str:
         return f"{self.client} ({self.meeting})"
 
+    # A step's timer belongs to the meeting itself: a step started longer ago than this (a
+    # case left in a step, looked at days later) shows its start date instead of a clock.
+    STEP_TIMER_LIMIT = timedelta(hours=12)
+
     @property
     def current_step(self) -> Step:
         return Step(self.step)
+
+    def step_timer_runs(self, now: datetime) -> bool:
+        """Whether the current step's countdown still means something at `now`."""
+        return (
+            self.step_started_at is not None
+            and now - self.step_started_at < self.STEP_TIMER_LIMIT
+        )
 
     def clean(self) -> None:
         """What a case links to belongs to its meeting's network (the admin writes past the

@@ -1,9 +1,11 @@
 """The facilitator's live flow: steps, presentation autosave, domains, tips, closing."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from akad.models import Role
@@ -88,6 +90,25 @@ def test_console_shows_the_timebox_of_the_network(fclient, case):
     services.go_to_step(case=case, step=Step.TIPS)
     html = fclient.get(reverse("console", args=[case.pk])).content.decode()
     assert 'data-minutes="17"' in html
+
+
+def test_a_step_left_open_after_the_meeting_shows_its_date_not_a_running_clock(
+    fclient, case, case_bringer
+):
+    """A case left in a step and opened days later: no timer counting up for weeks."""
+    with time_machine.travel(datetime(2026, 10, 28, 14, 30, tzinfo=UTC), tick=False):
+        services.go_to_step(case=case, step=Step.EVALUATION)
+    with time_machine.travel(datetime(2026, 10, 28, 15, 0, tzinfo=UTC), tick=False):
+        live = fclient.get(reverse("console", args=[case.pk])).content.decode()
+    assert 'class="timer"' in live
+    beamer_client = Client()
+    beamer_client.force_login(case_bringer)
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), tick=False):
+        later = fclient.get(reverse("console", args=[case.pk])).content.decode()
+        beamer = beamer_client.get(reverse("beamer", args=[case.meeting_id])).content.decode()
+    for html in (later, beamer):
+        assert 'class="timer"' not in html
+        assert "sinds 28 oktober 2026" in html
 
 
 def test_presentation_autosaves_only_the_fields_sent(fclient, case):

@@ -46,6 +46,7 @@ def step_context(case: CaseDiscussion) -> dict:
     """Step bar and timer, shared by the console and the beamer."""
     current = case.current_step
     steps = list(Step)
+    now = timezone.now()
     return {
         "case": case,
         "step": current,
@@ -55,7 +56,8 @@ def step_context(case: CaseDiscussion) -> dict:
         ],
         "step_count": len(steps),
         "timebox_minutes": case.meeting.network.timebox_minutes(current),
-        "server_now": timezone.now(),
+        "server_now": now,
+        "timer_runs": case.step_timer_runs(now),
         "next_step": services.next_step(current),
         "previous_step": services.previous_step(current),
     }
