@@ -230,8 +230,7 @@ class CaseDiscussion(models.Model):
     def step_timer_runs(self, now: datetime) -> bool:
         """Whether the current step's countdown still means something at `now`."""
         return (
-            self.step_started_at is not None
-            and now - self.step_started_at < self.STEP_TIMER_LIMIT
+            self.step_started_at is not None and now - self.step_started_at < self.STEP_TIMER_LIMIT
         )
 
     def clean(self) -> None:
