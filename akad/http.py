@@ -1,4 +1,4 @@
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 
@@ -6,3 +6,13 @@ class HtmxHttpRequest(HttpRequest):
     """A request that went through django-htmx's middleware (`request.htmx`)."""
 
     htmx: HtmxDetails
+
+
+def posted_id(request: HttpRequest, name: str) -> int | None:
+    """The id a form posted in `name`: None when empty, 404 when it is not an id at all."""
+    value = request.POST.get(name, "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) < 19):
+        raise Http404(f"not an id: {name}")
+    return int(value)

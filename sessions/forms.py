@@ -26,10 +26,37 @@ class PresentationForm(forms.ModelForm):
         }
 
 
-class TipForm(forms.Form):
-    """A new tip in one cell. `key` makes a double submit or a retry store one tip."""
+class KeyedForm(forms.Form):
+    """A form that stores something once: its hidden `key` is made when the form is shown,
+    and the database refuses a second row with it (a double click, a retry).
 
-    key = forms.UUIDField(widget=forms.HiddenInput)
+    A missing or mangled key gets a message and a fresh key, so that sending again works.
+    """
+
+    key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date. Send it again."),
+            "invalid": _("This form is out of date. Send it again."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("key", uuid.uuid4())
+
+    def clean(self):
+        data = super().clean()
+        if "key" in self._errors:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("key")] = str(uuid.uuid4())
+        return data
+
+
+class TipForm(KeyedForm):
+    """A new tip in one cell."""
+
     text = forms.CharField(
         label=_("Tip"),
         max_length=500,
@@ -53,7 +80,10 @@ class TipForm(forms.Form):
     )
     given_by = forms.CharField(label=_("Given by"), max_length=100, required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Pick an organisation of this network.")},
     )
 
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
@@ -65,10 +95,8 @@ class TipForm(forms.Form):
         )
         self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
         self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
-        if not self.is_bound:
-            self.initial.setdefault("key", uuid.uuid4())
-            if case.spotlight_id:
-                self.initial.setdefault("column", case.spotlight_id)
+        if not self.is_bound and case.spotlight_id:
+            self.initial.setdefault("column", case.spotlight_id)
 
 
 class TipEditForm(forms.ModelForm):
@@ -92,6 +120,10 @@ class TipEditForm(forms.ModelForm):
         self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
         self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
         self.fields["text"].error_messages["required"] = _("A tip cannot be empty.")
+        # The same words as the new-tip form for a cell or organisation that is not allowed.
+        for name in ("domain", "column", "organisation"):
+            choice = TipForm.base_fields[name].error_messages["invalid_choice"]
+            self.fields[name].error_messages["invalid_choice"] = choice
 
 
 class ChooseForm(forms.Form):
@@ -109,7 +141,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(KeyedForm):
     """Follow-up on a chosen tip: tried or not; worked, partly or not; why; who reported."""
 
     tried = forms.TypedChoiceField(
@@ -191,6 +223,10 @@ def _members_of(network_ids, *, roles=None):
     return members.distinct().order_by("display_name", "email")
 
 
+# A typing slip (year 1, year 9999) is not a meeting date; nor can the database store some.
+MEETING_YEARS = (2000, 2099)
+
+
 class MeetingForm(forms.Form):
     """Plan a meeting in one of the networks the user leads."""
 
@@ -231,6 +267,15 @@ class MeetingForm(forms.Form):
         network = self.selected_network()
         ids = [network.pk] if network is not None else networks.values_list("pk", flat=True)
         self.fields["facilitator"].queryset = _members_of(ids, roles=LEAD_ROLES)
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if not MEETING_YEARS[0] <= starts_at.year <= MEETING_YEARS[1]:
+            raise forms.ValidationError(
+                _("Give a date between %(first)s and %(last)s."),
+                params={"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]},
+            )
+        return starts_at
 
     def selected_network(self):
         """The network picked (typed or initial), if it is one of the user's lead networks."""

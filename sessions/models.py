@@ -376,8 +376,14 @@ class Result(models.TextChoices):
 
 
 class TipOutcome(models.Model):
-    """Follow-up (terugblik) on a chosen tip: tried or not, what it did, and why."""
+    """Follow-up (terugblik) on a chosen tip: tried or not, what it did, and why.
 
+    `key` comes from the form, as a tip's does: a double click or a retry stores one
+    follow-up. A tip may get several over time (tried later after all), each with its own
+    key; those written without a form (admin, demo) have none.
+    """
+
+    key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="outcomes")
     tried = models.BooleanField(_("tried"))
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from akad.models import Role
@@ -5,6 +7,7 @@ from tests.factories import (
     CaseDiscussionFactory,
     MembershipFactory,
     NetworkFactory,
+    TipFactory,
     UserFactory,
     mark,
 )
@@ -71,6 +74,17 @@ def case(noord, case_bringer):
     case.client.save()
     mark(case, "financien", "sociaal-netwerk")
     return case
+
+
+@pytest.fixture
+def earlier_tip(case):
+    """A chosen tip of last month's meeting of the same network, awaiting its follow-up."""
+    earlier = CaseDiscussionFactory(
+        meeting__network=case.meeting.network,
+        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
+    )
+    mark(earlier, "financien")
+    return TipFactory(case=earlier, chosen=True)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The facilitator's live flow: steps, presentation autosave, domains, tips, closing."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -18,7 +18,6 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     TipFactory,
-    mark,
 )
 
 
@@ -295,17 +294,6 @@ def test_unticking_a_tip_in_the_closing_clears_the_clients_decision(fclient, cas
     assert not tip.chosen and tip.decision == Decision.PENDING
 
 
-@pytest.fixture
-def earlier_tip(case):
-    """A chosen tip of last month's meeting of the same network, awaiting its follow-up."""
-    earlier = CaseDiscussionFactory(
-        meeting__network=case.meeting.network,
-        meeting__starts_at=case.meeting.starts_at - timedelta(days=30),
-    )
-    mark(earlier, "financien")
-    return TipFactory(case=earlier, chosen=True)
-
-
 def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
     tip = earlier_tip
     services.go_to_step(case=case, step=Step.FOLLOW_UP)
@@ -315,6 +303,7 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
     fclient.post(
         reverse("record_follow_up", args=[case.pk, tip.pk]),
         {
+            f"{prefix}-key": str(uuid.uuid4()),
             f"{prefix}-tried": "yes",
             f"{prefix}-result": "not",
             f"{prefix}-why": "Te vroeg op de dag",
@@ -329,7 +318,12 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
 def test_a_follow_up_sent_twice_is_stored_once(fclient, case, earlier_tip):
     services.go_to_step(case=case, step=Step.FOLLOW_UP)
     url = reverse("record_follow_up", args=[case.pk, earlier_tip.pk])
-    data = {f"tip{earlier_tip.pk}-tried": "no", f"tip{earlier_tip.pk}-why": "Geen tijd"}
+    prefix = f"tip{earlier_tip.pk}"
+    data = {
+        f"{prefix}-key": str(uuid.uuid4()),
+        f"{prefix}-tried": "no",
+        f"{prefix}-why": "Geen tijd",
+    }
     first, again = fclient.post(url, data, **HTMX), fclient.post(url, data, **HTMX)
     assert first.status_code == again.status_code == 200
     assert earlier_tip.outcomes.count() == 1
@@ -339,7 +333,7 @@ def test_a_tip_of_this_meeting_gets_no_follow_up_in_its_own_terugblik(fclient, c
     tip = TipFactory(case=case, chosen=True)
     fclient.post(
         reverse("record_follow_up", args=[case.pk, tip.pk]),
-        {f"tip{tip.pk}-tried": "no"},
+        {f"tip{tip.pk}-key": str(uuid.uuid4()), f"tip{tip.pk}-tried": "no"},
         **HTMX,
     )
     assert not tip.outcomes.exists()
@@ -358,7 +352,11 @@ def test_follow_up_tried_without_result_keeps_the_why(fclient, case, earlier_tip
     prefix = f"tip{tip.pk}"
     response = fclient.post(
         reverse("record_follow_up", args=[case.pk, tip.pk]),
-        {f"{prefix}-tried": "yes", f"{prefix}-why": "Nog even afwachten"},
+        {
+            f"{prefix}-key": str(uuid.uuid4()),
+            f"{prefix}-tried": "yes",
+            f"{prefix}-why": "Nog even afwachten",
+        },
         **HTMX,
     )
     html = response.content.decode()
@@ -394,7 +392,9 @@ def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(
     tip = earlier_tip
     services.go_to_step(case=case, step=Step.TIPS)
     response = fclient.post(
-        reverse("record_follow_up", args=[case.pk, tip.pk]), {f"tip{tip.pk}-tried": "yes"}, **HTMX
+        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        {f"tip{tip.pk}-key": str(uuid.uuid4()), f"tip{tip.pk}-tried": "yes"},
+        **HTMX,
     )
     assert response.status_code == 200
     assert not tip.outcomes.exists()

@@ -230,6 +230,16 @@ def test_plan_a_meeting_bad_date_keeps_what_was_typed(noord, coordinator):
     assert not Meeting.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00", "0001-01-01T01:00", "9999-12-31T23:59"])
+def test_plan_a_meeting_in_a_year_no_meeting_has_is_refused(noord, coordinator, typed):
+    response = english_client(coordinator).post(
+        reverse("meeting_create"), meeting_data(noord, starts_at=typed)
+    )
+    assert response.status_code == 200
+    assert "Give a date between 2000 and 2099." in page(response)
+    assert not Meeting.objects.exists()
+
+
 def test_plan_a_meeting_facilitator_must_be_member_of_the_network(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
     zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user

@@ -1,5 +1,6 @@
 """The case review: choose tips, record the client's decision and what came of it."""
 
+import uuid
 from datetime import timedelta
 from itertools import cycle
 
@@ -39,9 +40,10 @@ def choose_data(tip, *, chosen=True, who="", what="", when="", decision=""):
     return data
 
 
-def outcome_data(tip, *, tried="yes", result="", why="", reported_by=""):
+def outcome_data(tip, *, tried="yes", result="", why="", reported_by="", key=None):
     p = f"tip{tip.pk}-outcome-"
     return {
+        p + "key": str(key or uuid.uuid4()),
         p + "tried": tried,
         p + "result": result,
         p + "why": why,
@@ -245,6 +247,47 @@ def test_invalid_outcome_keeps_what_was_typed(case, case_bringer, tip, htmx):
     assert 'value="Anouk"' in page
     assert ("<html" in page) is (not htmx)
     assert '<details class="add-outcome" open>' in page
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_double_submit_of_a_follow_up_stores_it_once(case, case_bringer, tip, htmx):
+    services.choose_tip(tip=tip, chosen=True)
+    client = english_client(case_bringer)
+    data = outcome_data(tip, result=Result.WORKED, why="Ze gaat elke week")
+    extra = HTMX if htmx else {}
+    url = reverse("review_outcome", args=[tip.pk])
+    first, again = client.post(url, data, **extra), client.post(url, data, **extra)
+    assert first.status_code == again.status_code
+    assert TipOutcome.objects.filter(tip=tip).count() == 1
+    # A later follow-up on the same tip, from a fresh form, is a second report.
+    client.post(url, outcome_data(tip, tried="no", why="Toch niet meer"), **extra)
+    assert TipOutcome.objects.filter(tip=tip).count() == 2
+
+
+def test_a_follow_up_key_used_for_another_tip_is_refused(case, case_bringer, tip):
+    other = TipFactory(case=case, domain=tip.domain, column=tip.column)
+    for chosen in (tip, other):
+        services.choose_tip(tip=chosen, chosen=True)
+    key = uuid.uuid4()
+    services.record_outcome(tip=tip, tried=False, key=key)
+    response = english_client(case_bringer).post(
+        reverse("review_outcome", args=[other.pk]), outcome_data(other, tried="no", key=key), **HTMX
+    )
+    assert "This form was already used for another tip." in response.content.decode()
+    assert not other.outcomes.exists()
+
+
+def test_a_follow_up_form_without_its_key_says_it_is_out_of_date(case, case_bringer, tip):
+    services.choose_tip(tip=tip, chosen=True)
+    data = outcome_data(tip, tried="no", why="Geen tijd gehad")
+    data[f"tip{tip.pk}-outcome-key"] = "nope"
+    response = english_client(case_bringer).post(
+        reverse("review_outcome", args=[tip.pk]), data, **HTMX
+    )
+    page = response.content.decode()
+    assert "This form is out of date. Send it again." in page
+    assert "Geen tijd gehad</textarea>" in page
+    assert not tip.outcomes.exists()
 
 
 def test_outcome_for_a_tip_not_taken_to_the_client_is_refused(case, case_bringer, tip):

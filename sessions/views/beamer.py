@@ -71,7 +71,8 @@ def _pass_is_valid(token: str, meeting_pk: int) -> bool:
 def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """204 when nothing changed (one query); otherwise the new beamer content."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
-    if token and seen.isdigit() and _pass_is_valid(token, pk):
+    # Versions are plain ASCII digits ("²" is a digit to Python, but not a number to int()).
+    if token and seen.isascii() and seen.isdigit() and len(seen) < 19 and _pass_is_valid(token, pk):
         version = Meeting.objects.filter(pk=pk).order_by().values_list("version", flat=True).first()
         if version is not None and version == int(seen):
             return HttpResponse(status=204)

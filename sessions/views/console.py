@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from akad.http import HtmxHttpRequest
+from akad.http import HtmxHttpRequest, posted_id
 from matrices.models import Column, Domain
 
 from .. import services
@@ -117,16 +117,39 @@ def domain_row(
     return {"domain": domain, "goal": goal, "form": form, **extra}
 
 
-def render_panel(request: HtmxHttpRequest, case: CaseDiscussion, **overrides) -> HttpResponse:
-    """The step panel for HTMX; a redirect to the console for a plain form post.
+def render_panel(
+    request: HtmxHttpRequest, case: CaseDiscussion, *, refused: bool = False, **overrides
+) -> HttpResponse:
+    """The step panel for HTMX; for a plain form post a redirect to the console, or the
+    whole console with the message when the post was `refused`.
 
     The panel always replaces `#panel`, whatever the element that asked (a tip's edit form
     targets that tip): the response says so itself.
     """
     if not request.htmx:
-        return redirect("console", pk=case.pk)
+        return refuse_plain_post(request, case, **overrides) if refused else redirect_back(case)
     response = render(request, f"{CONSOLE}#panel", console_context(case, **overrides))
     return retarget(reswap(response, "outerHTML"), "#panel")
+
+
+def redirect_back(case: CaseDiscussion) -> HttpResponse:
+    """A plain form post (no JavaScript) that was saved: back to the console."""
+    return redirect("console", pk=case.pk)
+
+
+def refuse_plain_post(request: HttpRequest, case: CaseDiscussion, **overrides) -> HttpResponse:
+    """A plain form post (no JavaScript) that was refused: the console with the message and,
+    where the step shows it, the form as it was typed."""
+    return render(request, CONSOLE, console_context(case, **overrides), status=422)
+
+
+def form_errors(form) -> str:
+    """A form's messages in one line, each with its field's label: for the console's banner."""
+    return " ".join(
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )
 
 
 def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:
@@ -150,7 +173,7 @@ def change_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         step = Step(request.POST.get("step", ""))
     except ValueError:
-        return render_panel(request, case, error=_("Unknown step."))
+        return render_panel(request, case, refused=True, error=_("Unknown step."))
     services.go_to_step(case=case, step=step)
     return render_panel(request, case)
 
@@ -164,13 +187,15 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     sent = [name for name in CaseDiscussion.PRESENTATION_FIELDS if name in request.POST]
     if not form.is_valid():
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        if not request.htmx:
+            return refuse_plain_post(request, case, presentation_form=form, error=errors)
         return render(
             request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
         )
     values = {name: form.cleaned_data[name] for name in sent}
     services.save_presentation(case=case, **values)
     if not request.htmx:
-        return redirect("console", pk=case.pk)
+        return redirect_back(case)
     # Saved either way; a text that looks like it identifies the client gets a warning.
     warning = next(filter(None, map(looks_identifying, values.values())), None)
     return render(
@@ -185,13 +210,23 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
     domain = get_object_or_404(
         Domain,
-        pk=request.POST.get("domain"),
+        pk=posted_id(request, "domain"),
         domain_set_id=case.meeting.network.matrix.domain_set_id,
     )
     goal = case.goals.filter(domain=domain).first()
     form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
     row_error = None
-    if form.is_valid():
+    # A goal or level for a domain that is not marked (console.js ticks the box as soon as
+    # one is typed; without JavaScript it may stay unticked): refused, the text is kept.
+    unmarked_goal = (
+        form.is_valid()
+        and goal is None
+        and not form.cleaned_data["marked"]
+        and any(form.cleaned_data[name] for name in ("goal", "current_level", "target_level"))
+    )
+    if unmarked_goal:
+        row_error = _("Tick the domain to save its goal and levels.")
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             if data["marked"]:
@@ -208,13 +243,19 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             row_error = " ".join(error.messages)
     if not request.htmx:
-        return redirect("console", pk=case.pk)
+        if form.is_valid() and row_error is None:
+            return redirect_back(case)
+        return refuse_plain_post(
+            request, case, error=f"{domain.label}: {row_error or form_errors(form)}"
+        )
     if form.is_valid() and row_error is None:
         # Only the row's status changes: the inputs stay as the facilitator left them.
         row = domain_row(domain, goal, saved=True)
         return render(request, f"{DOMAINS}#row-status", {"row": row, "case": case})
-    # Refused: show the row as it really is (or as typed, when the input was invalid).
-    row = domain_row(domain, goal, None if form.is_valid() else form, error=row_error)
+    # Refused: show the row as it really is, or as typed when the input was invalid or
+    # belongs to a domain still to be ticked.
+    typed = form if unmarked_goal or not form.is_valid() else None
+    row = domain_row(domain, goal, typed, error=row_error)
     response = render(request, f"{DOMAINS}#domain-row", {"row": row, "case": case})
     return retarget(reswap(response, "outerHTML"), f"#domain-{domain.pk}")
 
@@ -236,7 +277,9 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     if not request.htmx:
-        return redirect("console", pk=case.pk)
+        return (
+            refuse_plain_post(request, case, tip_form=form) if form.errors else redirect_back(case)
+        )
     if form.errors:
         # Show the form again as typed, with the messages.
         context = {"case": case, "placemat": placemat(case), "tip_form": form}
@@ -253,10 +296,10 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    column_id = request.POST.get("column")
+    column_id = posted_id(request, "column")
     column = (
         get_object_or_404(Column, pk=column_id, matrix_id=case.meeting.network.matrix_id)
-        if column_id
+        if column_id is not None
         else None
     )
     services.set_spotlight(case=case, column=column)
@@ -306,7 +349,9 @@ def choose_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.choose_tip(tip=tip, **form.cleaned_data)
     if not request.htmx:
-        return redirect("console", pk=case.pk)
+        if form.is_valid():
+            return redirect_back(case)
+        return refuse_plain_post(request, case, error=f"{tip.text}: {form_errors(form)}")
     return render(
         request,
         "sessions/steps/afronding.html#choose-row",
@@ -338,7 +383,7 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
             (item, form if item.pk == tip.pk else OutcomeForm(prefix=f"tip{item.pk}"))
             for item in awaiting_follow_up(case.meeting)
         ]
-        return render_panel(request, case, awaiting=awaiting)
+        return render_panel(request, case, refused=True, awaiting=awaiting)
     return render_panel(request, case)
 
 
@@ -352,4 +397,4 @@ def save_evaluation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             case=case, rating=form.cleaned_data["rating"], remark=form.cleaned_data["remark"]
         )
         return render_panel(request, case, evaluation_saved=True)
-    return render_panel(request, case, evaluation_form=form)
+    return render_panel(request, case, refused=True, evaluation_form=form)

@@ -49,6 +49,15 @@
     text.focus();
   });
 
+  // --- Domains step: typing a goal or picking a level ticks the domain -----------------------
+  // ("input" comes before the "change" that saves the row, so the row is sent as marked.)
+  document.addEventListener("input", function (event) {
+    const row = event.target.closest && event.target.closest("form.domain-row");
+    if (!row || event.target.type === "checkbox" || !event.target.value) return;
+    const box = row.querySelector('input[type="checkbox"]');
+    if (box && !box.checked) box.checked = true;
+  });
+
   // --- Typed text survives a redraw of the step panel ----------------------------------------
   // Deleting or moving a tip, the spotlight, or the follow-up of one tip redraws the whole
   // panel: text typed elsewhere in it (the next tip, another tip's follow-up) is put back.
