@@ -119,6 +119,7 @@ class TipEditForm(forms.ModelForm):
         )
         self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
         self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
+        self.fields["domain"].empty_label = self.fields["column"].empty_label = None
         self.fields["text"].error_messages["required"] = _("A tip cannot be empty.")
         # The same words as the new-tip form for a cell or organisation that is not allowed.
         for name in ("domain", "column", "organisation"):

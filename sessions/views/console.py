@@ -303,7 +303,11 @@ def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else None
     )
     services.set_spotlight(case=case, column=column)
-    return render_panel(request, case)
+    if column is None:
+        announce = _("Spotlight on all columns.")
+    else:
+        announce = _("Spotlight on %(column)s.") % {"column": column.label}
+    return render_panel(request, case, announce=announce)
 
 
 @login_required
@@ -325,7 +329,7 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
     if form.errors:
         return render(request, TIP_EDIT, {"tip": tip, "form": form, "case": case})
-    return render_panel(request, case_for_user(request.user, case.pk))
+    return render_panel(request, case_for_user(request.user, case.pk), announce=_("Tip saved."))
 
 
 @login_required
@@ -335,7 +339,7 @@ def delete_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = tip.case
     require_lead_role(tip)
     services.delete_tip(tip=tip)
-    return render_panel(request, case)
+    return render_panel(request, case, announce=_("Tip deleted."))
 
 
 @login_required
@@ -384,7 +388,7 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
             for item in awaiting_follow_up(case.meeting)
         ]
         return render_panel(request, case, refused=True, awaiting=awaiting)
-    return render_panel(request, case)
+    return render_panel(request, case, announce=_("Follow-up saved."))
 
 
 @login_required

@@ -74,6 +74,37 @@
     if (!window.confirm(form.dataset.unsavedConfirm)) { event.preventDefault(); return; }
     drafts.forEach(function (key) { localStorage.removeItem(key); });
   });
+  // After an HTMX swap, what it says about itself ("Tip added.", "Saved", an error) is read out
+  // through one live region that is always on the page: a live region that arrives with the
+  // swap itself is not reliably announced.
+  let announced = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const announcer = document.getElementById("announcer");
+    const swapped = event.detail.elt;
+    if (!announcer || !swapped || !swapped.querySelector) return;
+    const news = swapped.matches("[data-announce], .save-status, [role=alert], .error")
+      ? swapped
+      : swapped.querySelector("[data-announce], .save-status, [role=alert], .error");
+    const text = news && news.textContent.trim();
+    if (!text) return;
+    announcer.textContent = "";
+    clearTimeout(announced);
+    announced = setTimeout(function () { announcer.textContent = text; }, 100);
+  });
+
+  // A plain form (no htmx) is sent once: a second click while the page loads does nothing.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented || form.hasAttribute("hx-post") || form.method !== "post") return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "true";
+  });
+  // Back to a page the browser kept: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (form) { delete form.dataset.sent; });
+  });
+
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
 })();

@@ -15,10 +15,34 @@
     return true;
   }
 
+  // A code that names no cell says so, and the tip is not sent to whatever the lists show.
+  function checkCode(input) {
+    const wrong = Boolean(input.value) && !pickCell(input.form, input.value);
+    const error = document.getElementById("cell-code-error");
+    input.setAttribute("aria-invalid", wrong ? "true" : "false");
+    input.setAttribute("aria-describedby", wrong ? "cell-code-error cell-code-help" : "cell-code-help");
+    if (error) error.hidden = !wrong;
+    return !wrong;
+  }
+
   document.addEventListener("input", function (event) {
     const input = event.target;
-    if (!input.classList || !input.classList.contains("cell-code-input")) return;
-    input.setAttribute("aria-invalid", input.value && !pickCell(input.form, input.value) ? "true" : "false");
+    if (input.classList && input.classList.contains("cell-code-input")) checkCode(input);
+  });
+
+  // Picking from the lists themselves: the lists are what counts, the code is emptied.
+  document.addEventListener("change", function (event) {
+    const select = event.target;
+    if (!select.form || select.form.id !== "tip-form" || select.tagName !== "SELECT") return;
+    const code = select.form.querySelector(".cell-code-input");
+    if (code && code.value) { code.value = ""; checkCode(code); }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.detail.elt;
+    if (form.id !== "tip-form") return;
+    const code = form.querySelector(".cell-code-input");
+    if (code && !checkCode(code)) { event.preventDefault(); code.focus(); }
   });
 
   // Clicking an empty spot of a placemat cell picks that cell in the tip form.
@@ -62,6 +86,12 @@
   // Deleting or moving a tip, the spotlight, or the follow-up of one tip redraws the whole
   // panel: text typed elsewhere in it (the next tip, another tip's follow-up) is put back.
   // Fields with a draft (the presentation) have their own way back, below.
+  // The cell picked in the lists (and its code) comes back with it.
+  function shownFirst(select) {
+    const chosen = Array.prototype.find.call(select.options, function (o) { return o.defaultSelected; });
+    return (chosen || select.options[0] || {}).value;
+  }
+
   let typed = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     const panel = event.detail.target;
@@ -70,15 +100,92 @@
     panel.querySelectorAll('input[type="text"][id], textarea[id]').forEach(function (field) {
       if (field.value !== field.defaultValue && !field.dataset.draftKey) typed[field.id] = field.value;
     });
+    panel.querySelectorAll("select[id]").forEach(function (select) {
+      if (select.value !== shownFirst(select)) typed[select.id] = select.value;
+    });
   });
 
   document.addEventListener("htmx:afterSettle", function () {
     if (!typed) return;
     Object.keys(typed).forEach(function (id) {
       const field = document.getElementById(id);
-      if (field && field.value === field.defaultValue) field.value = typed[id];
+      if (!field) return;
+      if (field.tagName === "SELECT") {
+        if (field.querySelector('option[value="' + CSS.escape(typed[id]) + '"]')) field.value = typed[id];
+      } else if (field.value === field.defaultValue) {
+        field.value = typed[id];
+      }
     });
     typed = null;
+  });
+
+  // --- Focus stays where the work is ----------------------------------------------------------
+  // A swap that removes the focused element would drop focus to the top of the page. Focus
+  // goes instead to the same field or button in the new content, else to the nearest part of
+  // it that is still there (the tip, the row), else to the step's heading; a step change goes
+  // to the new step's heading, which screen readers then read out.
+  let focusWas = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const active = document.activeElement;
+    const target = event.detail.target;
+    if (!active || active === document.body || !target || !target.contains(active)) { focusWas = null; return; }
+    const form = active.form || active.closest("form");
+    const anchor = active.parentElement && active.parentElement.closest("[id]");
+    focusWas = {
+      id: active.id,
+      name: active.getAttribute("name"),
+      value: active.getAttribute("value"),
+      action: form ? form.getAttribute("action") : null,
+      anchor: anchor ? anchor.id : null,
+      stepChange: Boolean(form && form.classList.contains("step-nav")),
+    };
+  });
+
+  function focusable(root) {
+    return root && root.querySelector('input:not([type="hidden"]), select, textarea, button, a[href]');
+  }
+
+  function stepHeading() {
+    const heading = document.querySelector("#panel .step-body h2") || document.querySelector("#panel h1");
+    if (heading && !heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+    return heading;
+  }
+
+  // The same control in the new content: by id, else by name (and value) in the same form
+  // (many rows share a form action: the one inside or around the same anchor).
+  function sameControl(was, anchor) {
+    if (was.id && document.getElementById(was.id)) return document.getElementById(was.id);
+    if (!was.action) return null;
+    const form = Array.prototype.find.call(
+      document.querySelectorAll('form[action="' + CSS.escape(was.action) + '"]'),
+      function (f) { return !anchor || f === anchor || anchor.contains(f) || f.contains(anchor); }
+    );
+    if (!form) return null;
+    if (was.name) {
+      const named = Array.prototype.find.call(form.elements, function (el) {
+        return el.getAttribute("name") === was.name && (was.value === null || el.getAttribute("value") === was.value);
+      });
+      if (named) return named;
+    }
+    return form.querySelector('button[type="submit"], button:not([type])');
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    const was = focusWas;
+    focusWas = null;
+    if (!was || (document.activeElement && document.activeElement !== document.body)) return;
+    const anchor = was.anchor && document.getElementById(was.anchor);
+    const near = anchor && anchor.id !== "panel" ? anchor : null;
+    const next = was.stepChange ? stepHeading() : sameControl(was, anchor) || focusable(near) || stepHeading();
+    if (next) next.focus();
+  });
+
+  // Escape leaves a tip's edit form without saving.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const form = event.target.closest && event.target.closest(".tip-edit-form");
+    const cancel = form && form.querySelector("button[hx-get]");
+    if (cancel) cancel.click();
   });
 
   // Going to another step saves the actions of the closing step typed but not yet saved.

@@ -77,7 +77,7 @@ def next_step(page) -> None:
 
 
 def current_step(page):
-    return page.locator('.stepbar li[aria-current="step"] button')
+    return page.locator('.stepbar button[aria-current="step"]')
 
 
 def add_tip(page, text: str, cell: str) -> None:

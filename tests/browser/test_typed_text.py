@@ -107,7 +107,7 @@ def test_actions_typed_in_the_closing_are_saved_when_moving_on(page, live_server
     row.locator("input[name$=action_when]").fill("woensdag")
     page.locator(".step-buttons button.primary").click()  # on to the evaluation, no "Save"
 
-    expect(page.locator('.stepbar li[aria-current="step"]')).to_contain_text("7")
+    expect(page.locator('.stepbar button[aria-current="step"]')).to_contain_text("7")
     for _ in range(40):
         tip = Tip.objects.get(pk=tip.pk)
         if tip.action_who:
