@@ -83,6 +83,7 @@ class TipForm(KeyedForm):
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("— none —"),
         error_messages={"invalid_choice": _("Pick an organisation of this network.")},
     )
 
@@ -120,6 +121,7 @@ class TipEditForm(forms.ModelForm):
         self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
         self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
         self.fields["domain"].empty_label = self.fields["column"].empty_label = None
+        self.fields["organisation"].empty_label = _("— none —")
         self.fields["text"].error_messages["required"] = _("A tip cannot be empty.")
         # The same words as the new-tip form for a cell or organisation that is not allowed.
         for name in ("domain", "column", "organisation"):
@@ -263,6 +265,7 @@ class MeetingForm(forms.Form):
     )
 
     def __init__(self, *args, networks, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels without a colon, as on every other form
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
         network = self.selected_network()
@@ -314,6 +317,7 @@ class CaseForm(forms.Form):
     case_bringer = MemberChoiceField(
         label=_("Case-bringer"),
         queryset=None,
+        empty_label=_("— choose —"),
         error_messages={
             "required": _("Pick the case-bringer."),
             "invalid_choice": _("Pick a member of this network."),
@@ -321,6 +325,7 @@ class CaseForm(forms.Form):
     )
 
     def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels without a colon, as on every other form
         super().__init__(*args, **kwargs)
         from .models import Client
 

@@ -167,7 +167,9 @@ class CaseDiscussion(models.Model):
     situation = models.TextField(
         _("current life situation"), blank=True, max_length=PRESENTATION_MAX
     )
-    social_network = models.TextField(_("network"), blank=True, max_length=PRESENTATION_MAX)
+    social_network = models.TextField(
+        _("client's network"), blank=True, max_length=PRESENTATION_MAX
+    )
     strengths = models.TextField(
         _("strengths and talents"), blank=True, max_length=PRESENTATION_MAX
     )

@@ -57,7 +57,7 @@ def test_home_shows_role_meetings_and_cases_to_review(noord, case_bringer):
 
     html = page(english_client(case_bringer).get(reverse("home")))
     assert "Noord" in html and "Oost" in html
-    assert "You are member" in html and "You are facilitator" in html
+    assert "Role: member" in html and "Role: facilitator" in html
     assert reverse("meeting_detail", args=[upcoming.pk]) in html
     assert reverse("meeting_detail", args=[earlier.pk]) in html
     assert reverse("review", args=[mine.pk]) in html

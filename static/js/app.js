@@ -25,7 +25,7 @@
       const over = total > 0 && left < 0;
       el.classList.toggle("overrun", over);
       if (total === 0) {
-        el.textContent = format(elapsed);
+        el.textContent = format(elapsed) + " " + (el.dataset.elapsedLabel || "elapsed");
       } else if (over) {
         el.textContent = "+" + format(-left) + " " + (el.dataset.overLabel || "over time");
       } else {

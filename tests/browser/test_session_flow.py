@@ -107,7 +107,7 @@ def test_a_whole_session(page, browser, live_server, story):
 
     # The console, step by step
     page.goto(base + reverse("console", args=[case.pk]))
-    page.get_by_role("button", name=re.compile("Start")).click()
+    page.get_by_role("button", name="Bespreking starten").click()
     expect(current_step(page)).to_contain_text("1")
     expect(page.locator(".timer")).to_have_text(re.compile(r"\d\d:\d\d"))
     assert_accessible(page, "console: opening")
