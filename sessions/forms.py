@@ -134,7 +134,9 @@ class ChooseForm(forms.Form):
 
     chosen = forms.BooleanField(label=_("Take to the client"), required=False)
     action_who = forms.CharField(label=_("Who"), max_length=100, required=False)
-    action_what = forms.CharField(label=_("What"), max_length=300, required=False)
+    action_what = forms.CharField(
+        label=_("What"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     action_when = forms.CharField(label=_("When"), max_length=100, required=False)
 
 

@@ -214,6 +214,11 @@ def update_tip(
 
 @transaction.atomic
 def delete_tip(*, tip: Tip) -> None:
+    """Delete a tip; one with a follow-up stays (what came of it belongs to the record)."""
+    if tip.outcomes.exists():
+        raise ValidationError(
+            _("This tip has a follow-up: it stays, so that what came of it is kept.")
+        )
     meeting_id = tip.case.meeting_id
     tip.delete()
     _touch(meeting_id)

@@ -231,3 +231,12 @@ def test_refused_plain_posts_of_a_domain_row_and_a_closing_row_say_what_was_wron
     )
     assert response.status_code == 422
     assert "Who: Ensure this value has at most 100 characters" in response.content.decode()
+
+
+def test_a_tip_with_a_follow_up_is_not_deleted(eclient, case):
+    tip = TipFactory(case=case, chosen=True, text="Wandelgroep")
+    services.record_outcome(tip=tip, tried=False, why="Te vroeg op de dag")
+    response = eclient.post(reverse("delete_tip", args=[tip.pk]), **HTMX)
+    assert "This tip has a follow-up: it stays" in response.content.decode()
+    assert Tip.objects.filter(pk=tip.pk).exists()
+    assert TipOutcome.objects.get().why == "Te vroeg op de dag"

@@ -338,7 +338,10 @@ def delete_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tip = tip_for_user(request.user, pk)
     case = tip.case
     require_lead_role(tip)
-    services.delete_tip(tip=tip)
+    try:
+        services.delete_tip(tip=tip)
+    except ValidationError as error:
+        return render_panel(request, case, refused=True, error=" ".join(error.messages))
     return render_panel(request, case, announce=_("Tip deleted."))
 
 
