@@ -7,25 +7,32 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext, override, pgettext
 from pypdf import PdfReader
 
 from akad.models import Role
 from matrices.models import Level
+from matrices.services import copy_matrix
 from sessions import pdf as report_pdf
+from sessions import selectors
 from sessions.models import Decision, DomainGoal, Result
 from sessions.services import choose_tip, rate_session, record_decision, record_outcome
+from sessions.views.reports import pdf_filename
 from tests.factories import (
     CaseDiscussionFactory,
     MeetingFactory,
     MembershipFactory,
+    NetworkFactory,
     OrganisationFactory,
     TipFactory,
     mark,
+    preset_matrix,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +101,7 @@ def story(noord, case, facilitator):
         reported_in=today,
         reported_by="Fatima",
     )
-    return {"today": today, "case": case, "walk": walk, "brigade": brigade}
+    return {"today": today, "case": case, "walk": walk, "brigade": brigade, "earlier": earlier}
 
 
 def pdf_text(content: bytes) -> str:
@@ -104,6 +111,42 @@ def pdf_text(content: bytes) -> str:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def page_texts(content: bytes) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def file_name(response) -> str:
+    match = re.fullmatch(r'attachment; filename="(.+)"', response["Content-Disposition"])
+    assert match, response["Content-Disposition"]
+    return match.group(1)
+
+
+def report_html(client, url: str, monkeypatch) -> str:
+    """The HTML the report view hands to WeasyPrint (rendered afresh, not from the cache)."""
+    seen: list[str] = []
+    cache.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            "sessions.views.reports.render_pdf",
+            lambda html, **kwargs: seen.append(html) or b"%PDF-",
+        )
+        assert client.get(url).status_code == 200
+    cache.clear()
+    return seen[0]
+
+
+EN_MONTHS = "January February March April May June July August September October November December"
+NL_MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+)
+
+
+def written_out(moment, months: str) -> str:
+    """`moment`'s local date as "25 November 2026" with the given month names."""
+    day = timezone.localtime(moment)
+    return f"{day.day} {months.split()[day.month - 1]} {day.year}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,10 +160,7 @@ def test_meeting_pdf_downloads_with_cases_tips_and_follow_ups(client, member, st
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    date = timezone.localtime(story["today"].starts_at).date().isoformat()
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="akad-verslag-noord-{date}.pdf"'
-    )
+    assert response["Content-Disposition"].startswith("attachment; ")
     assert "no-store" in response["Cache-Control"]
 
     text = flat(pdf_text(response.content))
@@ -148,10 +188,7 @@ def test_case_pdf_downloads_for_any_member(client, member, story):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    date = timezone.localtime(story["today"].starts_at).date().isoformat()
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="akad-casus-blommetje-{date}.pdf"'
-    )
+    assert response["Content-Disposition"].startswith("attachment; ")
     text = flat(pdf_text(response.content))
     assert "Blommetje" in text
     assert "Noord" in text  # the meeting's header
@@ -186,6 +223,185 @@ def test_report_follows_the_active_language(client, member, story):
     assert str(reader.trailer["/Root"]["/Lang"]) == "en"
     text = flat(pdf_text(response.content))
     assert "Case presentation" in text
+
+
+@pytest.mark.parametrize(
+    "name, prefix, subject",
+    [
+        ("meeting_pdf", "akad-meeting-report", "noord"),
+        ("case_pdf", "akad-case-report", "blommetje"),
+    ],
+)
+def test_pdf_file_name_is_in_the_report_language(client, member, story, name, prefix, subject):
+    client.force_login(member)
+    url = reverse(name, args=[story["today"].pk if name == "meeting_pdf" else story["case"].pk])
+    date = timezone.localtime(story["today"].starts_at).date().isoformat()
+
+    client.cookies["django_language"] = "en"
+    assert file_name(client.get(url)) == f"{prefix}-{subject}-{date}.pdf"
+
+    # In Dutch the catalogue names the file (akad-verslag-…, akad-casus-…); the translation is
+    # a file-name slug itself, so the file is called what the translator wrote.
+    with override("nl"):
+        dutch = pgettext("PDF file name", prefix)
+    assert dutch == slugify(dutch)
+    client.cookies["django_language"] = "nl"
+    assert file_name(client.get(url)) == f"{dutch}-{subject}-{date}.pdf"
+
+
+def test_pdf_file_name_is_a_slug_whatever_the_translation_holds(story):
+    date = timezone.localtime(story["today"].starts_at).date().isoformat()
+    name = pdf_filename("Verslag Bijéénkomst (PDF)", "Noord Oost", story["today"])
+    assert name == f"verslag-bijeenkomst-pdf-noord-oost-{date}.pdf"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_meeting_report_is_called_the_same_in_title_header_and_heading(
+    client, member, story, language, monkeypatch
+):
+    client.force_login(member)
+    client.cookies["django_language"] = language
+    url = reverse("meeting_pdf", args=[story["today"].pk])
+    months = EN_MONTHS if language == "en" else NL_MONTHS
+    with override(language):
+        heading = gettext("Meeting report")
+    if language == "en":
+        assert heading == "Meeting report"  # as the button in the app says, not "Session report"
+    title = f"{heading} Noord, {written_out(story['today'].starts_at, months)}"
+
+    reader = PdfReader(io.BytesIO(client.get(url).content))
+    assert reader.metadata.title == title
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    assert all(title in page for page in pages)  # the running header
+    assert f"<h1>{heading}</h1>" in report_html(client, url, monkeypatch)
+    assert "Session report" not in " ".join(pages)
+
+
+@pytest.mark.parametrize("language, months", [("en", EN_MONTHS), ("nl", NL_MONTHS)])
+def test_outcome_dates_are_written_out(client, member, story, language, months):
+    """Last month's case report shows when its follow-up was reported: today, written out."""
+    client.force_login(member)
+    client.cookies["django_language"] = language
+    text = flat(pdf_text(client.get(reverse("case_pdf", args=[story["earlier"].pk])).content))
+
+    day = timezone.localtime(story["today"].starts_at)
+    assert f"({written_out(day, months)})" in text
+    assert f"{day.day}-{day.month}-{day.year}" not in text
+
+
+def test_tip_text_is_an_element_of_its_own(client, member, story, monkeypatch):
+    client.force_login(member)
+    html = report_html(client, reverse("case_pdf", args=[story["case"].pk]), monkeypatch)
+
+    chosen = re.findall(r'<li class="tip chosen">(.*?)</li>', html, re.S)
+    assert len(chosen) == 1
+    with override("nl"):
+        chosen_word = gettext("chosen")
+    assert re.fullmatch(
+        rf'\s*<span class="chosen-mark">✓ {chosen_word}</span>'
+        r'\s*<span class="tip-text">Formulierenbrigade helpt met de post</span>'
+        r'\s*<span class="by">Joost · Buurthuis De Kroon</span>\s*',
+        chosen[0],
+    )
+    walk = "Dagelijks wandelen met de hond van de buren"
+    assert re.search(rf'<li class="tip">\s*<span class="tip-text">{walk}</span>', html)
+
+
+def test_a_chosen_tip_wraps_as_one_paragraph(client, member, noord):
+    """Under its ✓ mark a chosen tip's text wraps line by line, no word left on a line alone.
+
+    Four columns (the split preset), as in the reviewer's report: with the text loose beside
+    the mark, "met" stood on a line of its own in this column.
+    """
+    network = NetworkFactory(
+        name="Noord gesplitst", matrix=copy_matrix(preset=preset_matrix("akad-split"), name="S")
+    )
+    MembershipFactory(network=network, user=member, role=Role.MEMBER)
+    case = CaseDiscussionFactory(meeting__network=network)
+    mark(case, "financien", "sociaal-netwerk")
+    columns = list(network.matrix.columns.order_by("order"))
+    assert len(columns) == 4
+    text = "De formulierenbrigade helpt met de brieven en de toeslagen"
+    tip = TipFactory(
+        case=case,
+        column=columns[2],
+        text=text,
+        given_by="Kees Dijkstra",
+        organisation=OrganisationFactory(network=network, name="Formulierenbrigade Noord"),
+    )
+    choose_tip(tip=tip, chosen=True)
+    client.force_login(member)
+    response = client.get(reverse("case_pdf", args=[case.pk]))
+
+    lines = [line.strip() for line in pdf_text(response.content).splitlines()]
+    start = lines.index(next(line for line in lines if line.startswith("De formulierenbrigade")))
+    tip_lines: list[str] = []
+    for line in lines[start:]:
+        tip_lines.append(line)
+        if " ".join(tip_lines) == text:
+            break
+        assert text.startswith(" ".join(tip_lines)), tip_lines
+    assert len(tip_lines) > 1  # it does wrap in its column
+    assert all(len(line.split()) > 1 for line in tip_lines[:-1]), tip_lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Page breaks in the placemat
+
+
+def placemat_tips(case, row: int, column: int, n: int, label: str) -> list[str]:
+    placemat = selectors.placemat(case)
+    texts = [f"{label} {i}: samen boodschappen doen op zaterdag" for i in range(1, n + 1)]
+    for text in texts:
+        TipFactory(
+            case=case,
+            domain=placemat.rows[row].domain,
+            column=placemat.columns[column],
+            text=text,
+        )
+    return texts
+
+
+def test_a_placemat_row_stays_on_one_page(client, member, story):
+    """Two rows of about half a page each: the placemat runs over a page, but no row does."""
+    case = story["case"]
+    rows = {
+        "Geldtip": placemat_tips(case, 0, 0, 7, "Geldtip"),
+        "Burentip": placemat_tips(case, 1, 1, 7, "Burentip"),
+    }
+    client.force_login(member)
+    pages = page_texts(client.get(reverse("case_pdf", args=[case.pk])).content)
+
+    placemat_pages = set()
+    for label, texts in rows.items():
+        on = {n for n, page in enumerate(pages) for text in texts if text in page}
+        assert all(any(text in page for page in pages) for text in texts)
+        assert len(on) == 1, f"{label} tips on pages {sorted(on)}"
+        placemat_pages |= on
+    assert len(placemat_pages) == 2  # the placemat itself does run over a page
+
+
+def test_a_row_taller_than_a_page_runs_on_under_headers_that_name_it(client, member, story):
+    case = story["case"]
+    texts = placemat_tips(case, 1, 0, 30, "Lange rij")
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    pages = page_texts(client.get(reverse("case_pdf", args=[case.pk])).content)
+
+    with override("en"):
+        placemat = selectors.placemat(case)
+        columns = [column.label for column in placemat.columns]
+        domain = placemat.rows[1].domain.label
+    on = [n for n, page in enumerate(pages) if any(text in page for text in texts)]
+    assert all(any(text in page for page in pages) for text in texts)  # every tip is there
+    assert len(on) >= 2
+    assert on == list(range(on[0], on[-1] + 1))
+    for n in on:
+        assert all(label in pages[n] for label in columns), f"column headers on page {n + 1}"
+        assert f"Placemat of Blommetje: 2. {domain}" in pages[n], f"row named on page {n + 1}"
+    # The header names the first row on a page: so the row starts at the top of a page, not
+    # in the space row 1 leaves on the page before.
+    assert not any(f"Placemat of Blommetje: 2. {domain}" in pages[n] for n in range(on[0]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -100,6 +100,11 @@ def report_date(meeting: Meeting) -> str:
     return timezone.localtime(meeting.starts_at).date().isoformat()
 
 
+def pdf_filename(prefix: str, name: str, meeting: Meeting) -> str:
+    """`<prefix>-<name>-<date>.pdf` as one ASCII slug, whatever the translated prefix holds."""
+    return slugify(f"{prefix}-{name}-{report_date(meeting)}") + ".pdf"
+
+
 @login_required
 @require_GET
 @never_cache
@@ -117,7 +122,9 @@ def meeting_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         }
 
     key = report_cache_key("meeting", meeting.pk, meeting)
-    filename = slugify(f"akad-verslag-{meeting.network.name}-{report_date(meeting)}") + ".pdf"
+    # Translators: start of the meeting report's file name; lower case, words joined by "-".
+    prefix = pgettext("PDF file name", "akad-meeting-report")
+    filename = pdf_filename(prefix, meeting.network.name, meeting)
     return pdf_response(request, key, context, "reports/meeting.html", filename)
 
 
@@ -128,7 +135,9 @@ def case_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(request.user, pk)
     meeting = case.meeting
     key = report_cache_key("case", case.pk, meeting)
-    filename = slugify(f"akad-casus-{case.client.pseudonym}-{report_date(meeting)}") + ".pdf"
+    # Translators: start of the case report's file name; lower case, words joined by "-".
+    prefix = pgettext("PDF file name", "akad-case-report")
+    filename = pdf_filename(prefix, case.client.pseudonym, meeting)
     return pdf_response(
         request,
         key,
