@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -400,28 +401,39 @@ def add_case_discussion(
         problem = looks_identifying(pseudonym)
         if problem:
             raise ValidationError(problem)
-        if Client.objects.filter(network_id=network_id, pseudonym__iexact=pseudonym).exists():
-            raise ValidationError(
-                _(
-                    "A client with this pseudonym already exists in this network. "
-                    "Pick them from the list."
-                )
-            )
-        client = Client.objects.create(
-            network_id=network_id,
-            pseudonym=pseudonym,
-            birth_year=birth_year,
-            case_bringer=case_bringer,
+        taken = _(
+            "A client with this pseudonym already exists in this network. Pick them from the list."
         )
+        if Client.objects.filter(network_id=network_id, pseudonym__iexact=pseudonym).exists():
+            raise ValidationError(taken)
+        # The checks above and the constraints below: a double click sent twice at once
+        # (the second waits for the first, then finds its row) gets the message, not an error.
+        with _refused_as(taken):
+            client = Client.objects.create(
+                network_id=network_id,
+                pseudonym=pseudonym,
+                birth_year=birth_year,
+                case_bringer=case_bringer,
+            )
     elif client.network_id != network_id:
         raise ValidationError(_("This client belongs to another network."))
+    on_agenda = _("%(client)s is already on the agenda of this meeting.") % {"client": client}
     if CaseDiscussion.objects.filter(meeting=meeting, client=client).exists():
-        raise ValidationError(
-            _("%(client)s is already on the agenda of this meeting.") % {"client": client}
-        )
+        raise ValidationError(on_agenda)
     last = meeting.cases.order_by("-order").values_list("order", flat=True).first() or 0
-    case = CaseDiscussion.objects.create(
-        meeting=meeting, client=client, case_bringer=case_bringer, order=last + 1
-    )
+    with _refused_as(on_agenda):
+        case = CaseDiscussion.objects.create(
+            meeting=meeting, client=client, case_bringer=case_bringer, order=last + 1
+        )
     _touch(meeting.pk)
     return case
+
+
+@contextmanager
+def _refused_as(message: str):
+    """A unique constraint that refuses a row (a race the checks before it lost): `message`."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise ValidationError(message) from None

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from akad.models import Role
 from sessions import services
@@ -451,6 +452,25 @@ def test_add_case_service_guards_privacy_and_network(meeting, case_bringer, zuid
             meeting=meeting, case_bringer=case_bringer, client=ClientFactory(network=zuid)
         )
     assert not CaseDiscussion.objects.exists()
+
+
+def test_a_case_added_twice_at_once_is_refused_with_a_message(meeting, case_bringer, monkeypatch):
+    """Two requests that both pass the checks before the first one commits (a double click on
+    PostgreSQL): the database refuses the second row, and the user gets the message."""
+    services.add_case_discussion(meeting=meeting, case_bringer=case_bringer, pseudonym="Kievit")
+    exists = QuerySet.exists
+    monkeypatch.setattr(  # the checks for the client and the case saw nothing yet
+        QuerySet, "exists", lambda qs: qs.model not in (Client, CaseDiscussion) and exists(qs)
+    )
+    kievit = Client.objects.get(pseudonym="Kievit")
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="already exists in this network"):
+            services.add_case_discussion(
+                meeting=meeting, case_bringer=case_bringer, pseudonym="Kievit"
+            )
+        with pytest.raises(ValidationError, match="already on the agenda"):
+            services.add_case_discussion(meeting=meeting, case_bringer=case_bringer, client=kievit)
+    assert CaseDiscussion.objects.filter(meeting=meeting).count() == 1
 
 
 # The privacy check itself ------------------------------------------------------------------------
