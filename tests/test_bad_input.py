@@ -216,6 +216,20 @@ def test_other_refused_plain_posts_show_the_console_with_the_message(
     assert "<html" in html and message in html
 
 
+def test_a_refused_plain_post_of_a_domain_row_keeps_the_goal_typed(eclient, case):
+    domain = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="justitie")
+    services.go_to_step(case=case, step=Step.DOMAINS)
+    response = eclient.post(
+        reverse("save_domains", args=[case.pk]),
+        {"domain": domain.pk, f"d{domain.pk}-goal": "Mijn getypte doel"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Tick the domain to save its goal and levels." in html
+    assert 'value="Mijn getypte doel"' in html
+    assert html.count('class="domain-row"') == domain.domain_set.domains.count()
+
+
 def test_refused_plain_posts_of_a_domain_row_and_a_closing_row_say_what_was_wrong(eclient, case):
     goal = case.goals.first()
     prefix = f"d{goal.domain_id}"

@@ -242,13 +242,9 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 goal = None
         except ValidationError as error:
             row_error = " ".join(error.messages)
-    if not request.htmx:
-        if form.is_valid() and row_error is None:
-            return redirect_back(case)
-        return refuse_plain_post(
-            request, case, error=f"{domain.label}: {row_error or form_errors(form)}"
-        )
     if form.is_valid() and row_error is None:
+        if not request.htmx:
+            return redirect_back(case)
         # Only the row's status changes: the inputs stay as the facilitator left them.
         row = domain_row(domain, goal, saved=True)
         return render(request, f"{DOMAINS}#row-status", {"row": row, "case": case})
@@ -256,6 +252,14 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # belongs to a domain still to be ticked.
     typed = form if unmarked_goal or not form.is_valid() else None
     row = domain_row(domain, goal, typed, error=row_error)
+    if not request.htmx:
+        levels = DomainGoalForm.level_choices()
+        rows = [
+            row if other == domain else domain_row(other, its_goal, level_choices=levels)
+            for other, its_goal in domain_choices(case)
+        ]
+        message = f"{domain.label}: {row_error or form_errors(form)}"
+        return refuse_plain_post(request, case, domain_rows=rows, error=message)
     response = render(request, f"{DOMAINS}#domain-row", {"row": row, "case": case})
     return retarget(reswap(response, "outerHTML"), f"#domain-{domain.pk}")
 

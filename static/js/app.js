@@ -82,9 +82,9 @@
     const announcer = document.getElementById("announcer");
     const swapped = event.detail.elt;
     if (!announcer || !swapped || !swapped.querySelector) return;
-    const news = swapped.matches("[data-announce], .save-status, [role=alert], .error")
-      ? swapped
-      : swapped.querySelector("[data-announce], .save-status, [role=alert], .error");
+    const said = "[data-announce], .save-status, [role=alert], .error, .errorlist";
+    const news = [swapped].concat(Array.prototype.slice.call(swapped.querySelectorAll(said)))
+      .find(function (el) { return el.matches(said) && !el.closest("[hidden]") && el.textContent.trim(); });
     const text = news && news.textContent.trim();
     if (!text) return;
     announcer.textContent = "";

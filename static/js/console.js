@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // A failed response for a 422 is still shown (it carries the message).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+
   // --- Cell picker: "2b" = domain 2, column b ---------------------------------------------
   function pickCell(form, code) {
     const match = /^\s*(\d+)\s*([a-z])\s*$/i.exec(code || "");
@@ -16,18 +21,20 @@
   }
 
   // A code that names no cell says so, and the tip is not sent to whatever the lists show.
-  function checkCode(input) {
+  // While it is being typed ("2" before "2b") it is only checked once it ends in a letter.
+  function checkCode(input, final) {
     const wrong = Boolean(input.value) && !pickCell(input.form, input.value);
+    const say = wrong && (final || /[a-z]\s*$/i.test(input.value));
     const error = document.getElementById("cell-code-error");
-    input.setAttribute("aria-invalid", wrong ? "true" : "false");
-    input.setAttribute("aria-describedby", wrong ? "cell-code-error cell-code-help" : "cell-code-help");
-    if (error) error.hidden = !wrong;
+    input.setAttribute("aria-invalid", say ? "true" : "false");
+    input.setAttribute("aria-describedby", say ? "cell-code-error cell-code-help" : "cell-code-help");
+    if (error) error.hidden = !say;
     return !wrong;
   }
 
   document.addEventListener("input", function (event) {
     const input = event.target;
-    if (input.classList && input.classList.contains("cell-code-input")) checkCode(input);
+    if (input.classList && input.classList.contains("cell-code-input")) checkCode(input, false);
   });
 
   // Picking from the lists themselves: the lists are what counts, the code is emptied.
@@ -35,14 +42,14 @@
     const select = event.target;
     if (!select.form || select.form.id !== "tip-form" || select.tagName !== "SELECT") return;
     const code = select.form.querySelector(".cell-code-input");
-    if (code && code.value) { code.value = ""; checkCode(code); }
+    if (code && code.value) { code.value = ""; checkCode(code, true); }
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     const form = event.detail.elt;
     if (form.id !== "tip-form") return;
     const code = form.querySelector(".cell-code-input");
-    if (code && !checkCode(code)) { event.preventDefault(); code.focus(); }
+    if (code && !checkCode(code, true)) { event.preventDefault(); code.focus(); }
   });
 
   // Clicking an empty spot of a placemat cell picks that cell in the tip form.
@@ -53,7 +60,7 @@
     if (!form) return;
     pickCell(form, cell.dataset.cell);
     const code = form.querySelector(".cell-code-input");
-    if (code) code.value = cell.dataset.cell;
+    if (code) { code.value = cell.dataset.cell; checkCode(code, true); }
     form.querySelector('input[name="text"]').focus();
   });
 
@@ -95,7 +102,8 @@
   let typed = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     const panel = event.detail.target;
-    if (!panel || panel.id !== "panel") return;
+    typed = null;  // a refused answer (not swapped) must leave nothing to put back later
+    if (!event.detail.shouldSwap || !panel || panel.id !== "panel") return;
     typed = {};
     panel.querySelectorAll('input[type="text"][id], textarea[id]').forEach(function (field) {
       if (field.value !== field.defaultValue && !field.dataset.draftKey) typed[field.id] = field.value;
@@ -128,7 +136,8 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     const active = document.activeElement;
     const target = event.detail.target;
-    if (!active || active === document.body || !target || !target.contains(active)) { focusWas = null; return; }
+    focusWas = null;
+    if (!event.detail.shouldSwap || !active || active === document.body || !target || !target.contains(active)) return;
     const form = active.form || active.closest("form");
     const anchor = active.parentElement && active.parentElement.closest("[id]");
     focusWas = {
@@ -170,14 +179,20 @@
     return form.querySelector('button[type="submit"], button:not([type])');
   }
 
+  // A step change keeps what the new step focuses itself (the tips step: the new-tip text),
+  // else goes to its heading. Any other redraw (a spotlight, Escape, a refused delete) goes
+  // back to where the work was, also over the new-tip field's autofocus.
   document.addEventListener("htmx:afterSettle", function () {
     const was = focusWas;
     focusWas = null;
-    if (!was || (document.activeElement && document.activeElement !== document.body)) return;
+    if (!was) return;
+    const active = document.activeElement;
+    const lost = !active || active === document.body;
     const anchor = was.anchor && document.getElementById(was.anchor);
     const near = anchor && anchor.id !== "panel" ? anchor : null;
-    const next = was.stepChange ? stepHeading() : sameControl(was, anchor) || focusable(near) || stepHeading();
+    const next = was.stepChange ? null : sameControl(was, anchor) || focusable(near);
     if (next) next.focus();
+    else if (lost) { const heading = stepHeading(); if (heading) heading.focus(); }
   });
 
   // Escape leaves a tip's edit form without saving.
@@ -261,10 +276,6 @@
     }
   });
 
-  // A failed response for a 422 is still shown (it carries the message).
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
-  });
 
   document.addEventListener("DOMContentLoaded", function () { restore(document); });
   document.addEventListener("htmx:afterSettle", function (event) { restore(event.detail.elt); });

@@ -119,3 +119,40 @@ def test_escape_leaves_the_edit_form_without_saving(page, live_server, case):
     expect(page.locator(f"#tip-{tip.pk}")).to_contain_text("Koffieochtend")
     tip.refresh_from_db()
     assert tip.text == "Koffieochtend"
+
+
+def test_a_refused_redraw_leaves_nothing_to_come_back_later(page, live_server, case):
+    """A request the server refuses (a tip deleted meanwhile) is not swapped in: what was
+    typed before it must not reappear after the next tip is added."""
+    gone = TipFactory(case=case, text="Al weg")
+    services.go_to_step(case=case, step=Step.TIPS)
+    columns = list(case.meeting.network.matrix.columns.order_by("order"))
+    open_console(page, live_server, case)
+    page.fill("#tip-form input[name=text]", "Eerste")
+    page.fill("#cell-code", "2b")
+    gone_id = gone.pk
+    services.delete_tip(tip=gone)  # someone else, on another screen
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#tip-{gone_id}").get_by_role("button", name="Verwijderen").click()
+    expect(page.locator("#request-error")).to_be_visible()
+
+    page.fill("#tip-form input[name=text]", "Tweede")
+    page.fill("#cell-code", "1a")
+    page.locator("#cell-code").press("Enter")
+    expect(page.locator(".placemat .tip").filter(has_text="Tweede")).to_have_count(1)
+    assert cell_of(Tip.objects.get(text="Tweede")) == ("financien", columns[0].key)
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("")
+    expect(page.locator("#tip-form select[name=column]")).to_have_value(str(columns[0].pk))
+
+
+def test_screen_readers_hear_what_changed_and_nothing_hidden(page, live_server, case):
+    tip = TipFactory(case=case, text="Koffieochtend")
+    services.go_to_step(case=case, step=Step.DOMAINS)
+    open_console(page, live_server, case)
+    page.locator(".step-buttons button.primary").click()  # on to the tips
+    expect(page.locator("#tip-form")).to_be_visible()
+    page.wait_for_timeout(300)
+    assert "bestaat niet" not in page.locator("#announcer").text_content()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#tip-{tip.pk}").get_by_role("button", name="Verwijderen").click()
+    expect(page.locator("#announcer")).to_have_text("Tip verwijderd.")
