@@ -67,6 +67,19 @@ def log_in(page, live_server, email: str, password: str) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
+def noord_case(*domains: str, **fields):
+    """A case of network Noord (facilitator: facilitator@noord.example) with `domains` marked."""
+    from akad.models import Role
+    from tests.factories import CaseDiscussionFactory, MembershipFactory, NetworkFactory, mark
+
+    noord = NetworkFactory(name="Noord")
+    MembershipFactory(network=noord, role=Role.FACILITATOR, user__email="facilitator@noord.example")
+    fields.setdefault("client__pseudonym", "Blommetje")
+    case = CaseDiscussionFactory(meeting__network=noord, **fields)
+    mark(case, *domains)
+    return case
+
+
 def open_console(page, live_server, case, email: str = "facilitator@noord.example") -> None:
     """Log in as the facilitator and open the case's console."""
     from django.urls import reverse

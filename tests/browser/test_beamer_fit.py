@@ -14,19 +14,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from akad.models import Role
 from sessions import services
 from sessions.models import Step, Tip
 from tests.factories import (
     PASSWORD,
-    CaseDiscussionFactory,
-    MembershipFactory,
-    NetworkFactory,
     TipFactory,
-    mark,
 )
 
-from .conftest import axe_violations, log_in
+from .conftest import axe_violations, log_in, noord_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,15 +40,11 @@ TEXTS = (
 
 @pytest.fixture
 def case():
-    noord = NetworkFactory(name="Noord")
-    MembershipFactory(network=noord, role=Role.FACILITATOR, user__email="facilitator@noord.example")
-    case = CaseDiscussionFactory(
-        meeting__network=noord,
-        client__pseudonym="Blommetje",
-        question="Hoe woont zij langer thuis zonder dat alles op haar dochter neerkomt?",
+    case = noord_case(
+        *DOMAINS, question="Hoe woont zij langer thuis zonder dat alles op haar dochter neerkomt?"
     )
-    goals = mark(case, *DOMAINS)
-    columns = list(noord.matrix.columns.order_by("order"))
+    goals = list(case.goals.order_by("domain__order"))
+    columns = list(case.meeting.network.matrix.columns.order_by("order"))
     for i in range(30):
         TipFactory(
             case=case,

@@ -3,29 +3,20 @@
 import pytest
 from playwright.sync_api import expect
 
-from akad.models import Role
 from sessions import services
 from sessions.models import DomainGoal, Step, Tip
 from tests.factories import (
-    CaseDiscussionFactory,
-    MembershipFactory,
-    NetworkFactory,
     TipFactory,
-    mark,
 )
 
-from .conftest import open_console
+from .conftest import noord_case, open_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def case():
-    noord = NetworkFactory(name="Noord")
-    MembershipFactory(network=noord, role=Role.FACILITATOR, user__email="facilitator@noord.example")
-    case = CaseDiscussionFactory(meeting__network=noord, client__pseudonym="Blommetje")
-    mark(case, "financien", "sociaal-netwerk")
-    return case
+    return noord_case("financien", "sociaal-netwerk")
 
 
 def focused(page) -> str:

@@ -6,30 +6,23 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from akad.models import Role
 from sessions import services
 from sessions.models import Step
 from tests.factories import (
     PASSWORD,
     CaseDiscussionFactory,
-    MembershipFactory,
-    NetworkFactory,
     TipFactory,
     mark,
 )
 
-from .conftest import log_in, open_console
+from .conftest import log_in, noord_case, open_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def case():
-    noord = NetworkFactory(name="Noord")
-    MembershipFactory(network=noord, role=Role.FACILITATOR, user__email="facilitator@noord.example")
-    case = CaseDiscussionFactory(meeting__network=noord, client__pseudonym="Blommetje")
-    mark(case, "financien")
-    return case
+    return noord_case("financien")
 
 
 def test_the_next_tip_being_typed_survives_deleting_another(page, live_server, case):
