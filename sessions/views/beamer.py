@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
-from akad.http import HtmxHttpRequest
+from akad.http import HtmxHttpRequest, is_whole_number
 
 from ..access import meeting_for_user
 from ..models import Meeting, Step
@@ -71,8 +71,7 @@ def _pass_is_valid(token: str, meeting_pk: int) -> bool:
 def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """204 when nothing changed (one query); otherwise the new beamer content."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
-    # Versions are plain ASCII digits ("²" is a digit to Python, but not a number to int()).
-    if token and seen.isascii() and seen.isdigit() and len(seen) < 19 and _pass_is_valid(token, pk):
+    if token and is_whole_number(seen) and _pass_is_valid(token, pk):
         version = Meeting.objects.filter(pk=pk).order_by().values_list("version", flat=True).first()
         if version is not None and version == int(seen):
             return HttpResponse(status=204)
