@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-from akad.accounts import client_address_settings
+from akad.proxies import client_address_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,9 +51,10 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
-    "akad",
+    "networks",
     "matrices",
     "sessions.apps.CaseworkConfig",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,7 @@ CACHES = {
     }
 }
 
-AUTH_USER_MODEL = "akad.User"
+AUTH_USER_MODEL = "networks.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -128,16 +129,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "casework:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling: five failures lock a username/IP pair for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "akad.accounts.throttling_username"
+AXES_USERNAME_CALLABLE = "networks.accounts.throttling_username"
 # Failed logins count per account *and client address*. Behind reverse proxies the client's
 # address is in X-Forwarded-For (read with django-ipware); without FORWARDED_PROXIES only the
 # connection's own address is trusted, so a client cannot pick an address by sending the header.

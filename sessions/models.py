@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matrices.reference import STEP_KEYS
+from networks.access import NetworkScopedQuerySet
 
 
 class Step(models.TextChoices):
@@ -33,24 +33,12 @@ class Step(models.TextChoices):
         return list(Step).index(self) + 1
 
 
-assert tuple(Step.values) == STEP_KEYS, "steps differ from matrices/data/zrm.json"
-
-
-class NetworkScopedQuerySet(models.QuerySet):
-    """`for_user` keeps only the objects of the user's own networks."""
-
-    network_path = "network"
-
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(**{f"{self.network_path}__memberships__user": user})
-
-
 class Client(models.Model):
     """The person a case is about. Pseudonym only: never a name, BSN, address or birth date."""
 
-    network = models.ForeignKey("akad.Network", on_delete=models.CASCADE, related_name="clients")
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="clients"
+    )
     pseudonym = models.CharField(
         _("pseudonym"),
         max_length=60,
@@ -102,7 +90,9 @@ class Meeting(models.Model):
     without rendering anything.
     """
 
-    network = models.ForeignKey("akad.Network", on_delete=models.CASCADE, related_name="meetings")
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="meetings"
+    )
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=150, blank=True)
     facilitator = models.ForeignKey(
@@ -324,7 +314,7 @@ class Tip(models.Model):
     text = models.CharField(_("tip"), max_length=500)
     given_by = models.CharField(_("given by"), max_length=100, blank=True)
     organisation = models.ForeignKey(
-        "akad.Organisation",
+        "networks.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.SET_NULL,
         null=True,

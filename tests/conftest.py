@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from akad.models import Role
+from networks.models import Role
 from tests.factories import (
     CaseDiscussionFactory,
     MembershipFactory,

@@ -5,7 +5,7 @@ from django.forms.models import model_to_dict
 from django.test import Client as WebClient
 from django.urls import reverse
 
-from akad.models import User
+from networks.models import User
 from sessions.models import Meeting, Tip
 from tests.factories import MeetingFactory, TipFactory
 

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from matrices.models import Domain
-from sessions import services
 from sessions.models import DomainGoal, Meeting, Step, Tip, TipOutcome
+from sessions.services.follow_up import record_outcome
+from sessions.services.live import go_to_step
 from tests.clients import HTMX, english_client
 from tests.factories import OrganisationFactory, TipFactory
 from tests.test_beamer import poll_url
@@ -37,7 +38,9 @@ def tip_payload(case, **changes):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize("name, field", [("save_domains", "domain"), ("set_spotlight", "column")])
+@pytest.mark.parametrize(
+    "name, field", [("casework:save_domains", "domain"), ("casework:set_spotlight", "column")]
+)
 def test_a_posted_id_that_is_not_a_number_is_not_found(eclient, case, htmx, name, field):
     extra = HTMX if htmx else {}
     for junk in ("abc", "²", "9" * 40):
@@ -47,11 +50,11 @@ def test_a_posted_id_that_is_not_a_number_is_not_found(eclient, case, htmx, name
 
 @pytest.mark.parametrize("seen", ["²", "9" * 5000, "-1", " 7"])
 def test_a_beamer_poll_with_a_strange_version_gets_the_content(client, case_bringer, case, seen):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     client.force_login(case_bringer)
-    beamer = client.get(reverse("beamer", args=[case.meeting_id])).content.decode()
+    beamer = client.get(reverse("casework:beamer", args=[case.meeting_id])).content.decode()
     poll_pass = parse_qs(urlsplit(poll_url(beamer)).query)["pass"][0]
-    url = reverse("beamer_poll", args=[case.meeting_id])
+    url = reverse("casework:beamer_poll", args=[case.meeting_id])
     assert client.get(url, {"pass": poll_pass, "v": "0"}, **HTMX).status_code == 200
     version = Meeting.objects.get(pk=case.meeting_id).version
     assert client.get(url, {"pass": poll_pass, "v": version}, **HTMX).status_code == 204
@@ -68,7 +71,9 @@ def test_a_beamer_poll_with_a_strange_version_gets_the_content(client, case_brin
 def test_a_tip_with_an_organisation_of_another_network_says_so(eclient, case, zuid):
     theirs = OrganisationFactory(network=zuid, name="Buurthuis Zuid")
     response = eclient.post(
-        reverse("add_tip", args=[case.pk]), tip_payload(case, organisation=theirs.pk), **HTMX
+        reverse("casework:add_tip", args=[case.pk]),
+        tip_payload(case, organisation=theirs.pk),
+        **HTMX,
     )
     html = response.content.decode()
     assert "The tip was not added." in html
@@ -79,7 +84,7 @@ def test_a_tip_with_an_organisation_of_another_network_says_so(eclient, case, zu
 
 def test_a_tip_with_a_giver_name_too_long_says_so(eclient, case):
     response = eclient.post(
-        reverse("add_tip", args=[case.pk]), tip_payload(case, given_by="x" * 101), **HTMX
+        reverse("casework:add_tip", args=[case.pk]), tip_payload(case, given_by="x" * 101), **HTMX
     )
     html = response.content.decode()
     assert "at most 100 characters" in html
@@ -89,7 +94,7 @@ def test_a_tip_with_a_giver_name_too_long_says_so(eclient, case):
 
 @pytest.mark.parametrize("key", ["nope", ""])
 def test_a_tip_form_with_a_broken_key_says_so_and_works_when_sent_again(eclient, case, key):
-    url = reverse("add_tip", args=[case.pk])
+    url = reverse("casework:add_tip", args=[case.pk])
     response = eclient.post(url, tip_payload(case, key=key), **HTMX)
     html = response.content.decode()
     assert "This form is out of date. Send it again." in html
@@ -107,7 +112,7 @@ def test_moving_a_tip_to_an_unmarked_domain_says_so_and_keeps_the_tip(eclient, c
     tip = TipFactory(case=case, text="Koffieochtend")
     unmarked = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="justitie")
     response = eclient.post(
-        reverse("edit_tip", args=[tip.pk]),
+        reverse("casework:edit_tip", args=[tip.pk]),
         {"text": "Koffieochtend", "domain": unmarked.pk, "column": tip.column_id},
         **HTMX,
     )
@@ -120,7 +125,7 @@ def test_a_closing_action_too_long_shows_the_message_and_what_was_typed(eclient,
     tip = TipFactory(case=case, action_who="Ilse")
     prefix = f"c{tip.pk}"
     response = eclient.post(
-        reverse("choose_tip", args=[tip.pk]),
+        reverse("casework:choose_tip", args=[tip.pk]),
         {
             f"{prefix}-chosen": "on",
             f"{prefix}-action_who": "Kees en Ilse",
@@ -138,7 +143,7 @@ def test_a_closing_action_too_long_shows_the_message_and_what_was_typed(eclient,
 def test_a_goal_typed_in_an_unticked_domain_is_not_said_to_be_saved(eclient, case):
     domain = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="justitie")
     response = eclient.post(
-        reverse("save_domains", args=[case.pk]),
+        reverse("casework:save_domains", args=[case.pk]),
         {"domain": domain.pk, f"d{domain.pk}-goal": "Alleen tekst"},
         **HTMX,
     )
@@ -155,7 +160,7 @@ def test_unticking_a_marked_domain_with_its_goal_still_typed_unmarks_it(eclient,
     goal.save()
     prefix = f"d{goal.domain_id}"
     eclient.post(
-        reverse("save_domains", args=[case.pk]),
+        reverse("casework:save_domains", args=[case.pk]),
         {"domain": goal.domain_id, f"{prefix}-goal": "Rondkomen"},
         **HTMX,
     )
@@ -163,10 +168,10 @@ def test_unticking_a_marked_domain_with_its_goal_still_typed_unmarks_it(eclient,
 
 
 def test_a_terugblik_reporter_name_too_long_says_so(eclient, case, earlier_tip):
-    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    go_to_step(case=case, step=Step.FOLLOW_UP)
     prefix = f"tip{earlier_tip.pk}"
     response = eclient.post(
-        reverse("record_follow_up", args=[case.pk, earlier_tip.pk]),
+        reverse("casework:record_follow_up", args=[case.pk, earlier_tip.pk]),
         {
             f"{prefix}-key": str(uuid.uuid4()),
             f"{prefix}-tried": "no",
@@ -186,9 +191,9 @@ def test_a_terugblik_reporter_name_too_long_says_so(eclient, case, earlier_tip):
 
 def test_a_refused_plain_tip_post_shows_the_console_with_the_message_and_the_text(eclient, case):
     unmarked = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="justitie")
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     response = eclient.post(
-        reverse("add_tip", args=[case.pk]), tip_payload(case, domain=unmarked.pk)
+        reverse("casework:add_tip", args=[case.pk]), tip_payload(case, domain=unmarked.pk)
     )
     html = response.content.decode()
     assert response.status_code == 422
@@ -200,16 +205,19 @@ def test_a_refused_plain_tip_post_shows_the_console_with_the_message_and_the_tex
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("change_step", {"step": "nope"}, "Unknown step."),
-        ("save_evaluation", {"rating": "6"}, "Select a valid choice"),
-        ("save_presentation", {"situation": "s" * 4001}, "at most 4000 characters"),
+        ("casework:change_step", {"step": "nope"}, "Unknown step."),
+        ("casework:save_evaluation", {"rating": "6"}, "Select a valid choice"),
+        ("casework:save_presentation", {"situation": "s" * 4001}, "at most 4000 characters"),
     ],
 )
 def test_other_refused_plain_posts_show_the_console_with_the_message(
     eclient, case, name, data, message
 ):
-    step = {"save_evaluation": Step.EVALUATION, "save_presentation": Step.PRESENTATION}
-    services.go_to_step(case=case, step=step.get(name, Step.OPENING))
+    step = {
+        "casework:save_evaluation": Step.EVALUATION,
+        "casework:save_presentation": Step.PRESENTATION,
+    }
+    go_to_step(case=case, step=step.get(name, Step.OPENING))
     response = eclient.post(reverse(name, args=[case.pk]), data)
     assert response.status_code == 422
     html = response.content.decode()
@@ -218,9 +226,9 @@ def test_other_refused_plain_posts_show_the_console_with_the_message(
 
 def test_a_refused_plain_post_of_a_domain_row_keeps_the_goal_typed(eclient, case):
     domain = Domain.objects.get(domain_set=case.meeting.network.matrix.domain_set, key="justitie")
-    services.go_to_step(case=case, step=Step.DOMAINS)
+    go_to_step(case=case, step=Step.DOMAINS)
     response = eclient.post(
-        reverse("save_domains", args=[case.pk]),
+        reverse("casework:save_domains", args=[case.pk]),
         {"domain": domain.pk, f"d{domain.pk}-goal": "Mijn getypte doel"},
     )
     html = response.content.decode()
@@ -234,14 +242,14 @@ def test_refused_plain_posts_of_a_domain_row_and_a_closing_row_say_what_was_wron
     goal = case.goals.first()
     prefix = f"d{goal.domain_id}"
     response = eclient.post(
-        reverse("save_domains", args=[case.pk]),
+        reverse("casework:save_domains", args=[case.pk]),
         {"domain": goal.domain_id, f"{prefix}-marked": "on", f"{prefix}-goal": "g" * 301},
     )
     assert response.status_code == 422
     assert "at most 300 characters" in response.content.decode()
     tip = TipFactory(case=case)
     response = eclient.post(
-        reverse("choose_tip", args=[tip.pk]), {f"c{tip.pk}-action_who": "w" * 101}
+        reverse("casework:choose_tip", args=[tip.pk]), {f"c{tip.pk}-action_who": "w" * 101}
     )
     assert response.status_code == 422
     assert "Who: Ensure this value has at most 100 characters" in response.content.decode()
@@ -249,8 +257,8 @@ def test_refused_plain_posts_of_a_domain_row_and_a_closing_row_say_what_was_wron
 
 def test_a_tip_with_a_follow_up_is_not_deleted(eclient, case):
     tip = TipFactory(case=case, chosen=True, text="Wandelgroep")
-    services.record_outcome(tip=tip, tried=False, why="Te vroeg op de dag")
-    response = eclient.post(reverse("delete_tip", args=[tip.pk]), **HTMX)
+    record_outcome(tip=tip, tried=False, why="Te vroeg op de dag")
+    response = eclient.post(reverse("casework:delete_tip", args=[tip.pk]), **HTMX)
     assert "This tip has a follow-up: it stays" in response.content.decode()
     assert Tip.objects.filter(pk=tip.pk).exists()
     assert TipOutcome.objects.get().why == "Te vroeg op de dag"

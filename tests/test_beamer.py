@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import Step
+from sessions.services.live import go_to_step
+from sessions.services.tips import add_tip
 from tests.clients import HTMX
 from tests.factories import TipFactory
 
@@ -19,14 +20,14 @@ def poll_url(html: str) -> str:
 
 @pytest.fixture
 def live_case(case):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     return case
 
 
 def test_beamer_shows_the_current_case_step_and_placemat(client, case_bringer, live_case):
     TipFactory(case=live_case, text="Koffieochtend in het buurthuis")
     client.force_login(case_bringer)
-    html = client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode()
+    html = client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
     assert str(live_case.client) in html
     assert "Koffieochtend in het buurthuis" in html
     assert 'class="timer"' in html
@@ -35,13 +36,15 @@ def test_beamer_shows_the_current_case_step_and_placemat(client, case_bringer, l
 
 def test_beamer_before_any_case_started_shows_the_meeting(client, case_bringer, case):
     client.force_login(case_bringer)
-    html = client.get(reverse("beamer", args=[case.meeting_id])).content.decode()
+    html = client.get(reverse("casework:beamer", args=[case.meeting_id])).content.decode()
     assert case.meeting.place in html
 
 
 def test_unchanged_poll_is_204_with_at_most_one_query(client, case_bringer, live_case):
     client.force_login(case_bringer)
-    url = poll_url(client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode())
+    url = poll_url(
+        client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    )
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **HTMX)
     assert response.status_code == 204
@@ -50,12 +53,14 @@ def test_unchanged_poll_is_204_with_at_most_one_query(client, case_bringer, live
 
 def test_changed_poll_renders_the_new_tip(client, case_bringer, live_case):
     client.force_login(case_bringer)
-    url = poll_url(client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode())
+    url = poll_url(
+        client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    )
     goal = live_case.goals.first()
     column = live_case.meeting.network.matrix.columns.first()
     import uuid
 
-    services.add_tip(
+    add_tip(
         case=live_case,
         key=uuid.uuid4(),
         domain=goal.domain,
@@ -73,7 +78,7 @@ def test_changed_poll_renders_the_new_tip(client, case_bringer, live_case):
 
 def test_poll_with_a_forged_pass_takes_the_checked_path(client, outsider, live_case):
     client.force_login(outsider)
-    url = reverse("beamer_poll", args=[live_case.meeting_id])
+    url = reverse("casework:beamer_poll", args=[live_case.meeting_id])
     response = client.get(f"{url}?v=1&pass=forged", **HTMX)
     assert response.status_code == 404
 
@@ -83,20 +88,24 @@ def test_a_pass_for_another_meeting_does_not_count(client, case_bringer, outside
 
     other = MeetingFactory(network=outsider.memberships.get().network)
     client.force_login(case_bringer)
-    url = poll_url(client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode())
+    url = poll_url(
+        client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    )
     stolen = url.split("pass=")[1]
     client.force_login(outsider)
     response = client.get(
-        f"{reverse('beamer_poll', args=[other.pk])}?v={other.version}&pass={stolen}", **HTMX
+        f"{reverse('casework:beamer_poll', args=[other.pk])}?v={other.version}&pass={stolen}",
+        **HTMX,
     )
     assert response.status_code == 200  # the outsider's own meeting, rendered through the full path
     response = client.get(
-        f"{reverse('beamer_poll', args=[live_case.meeting_id])}?v=999&pass={stolen}", **HTMX
+        f"{reverse('casework:beamer_poll', args=[live_case.meeting_id])}?v=999&pass={stolen}",
+        **HTMX,
     )
     assert response.status_code == 404
 
 
 def test_anonymous_poll_is_sent_to_the_login(client, live_case):
-    response = client.get(reverse("beamer_poll", args=[live_case.meeting_id]), **HTMX)
+    response = client.get(reverse("casework:beamer_poll", args=[live_case.meeting_id]), **HTMX)
     assert response.status_code == 200
-    assert response.headers["HX-Redirect"].startswith(reverse("login"))
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))

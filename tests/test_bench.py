@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from akad.management.commands.bench import CASES, TIPS_PER_CASE
+from devtools.management.commands.bench import CASES, TIPS_PER_CASE
 from sessions.models import Meeting, Tip
 
 SCENARIOS = [
@@ -30,7 +30,7 @@ def test_one_round_reports_every_scenario_with_a_ratio(monkeypatch):
     HTML, but the seconds of PDF layout belong to tests/test_reports.py, not to this smoke test.
     """
     monkeypatch.setattr(
-        "sessions.views.reports.render_pdf",
+        "reports.views.render_pdf",
         lambda html, base_url: b"%PDF-1.7 stub " + html[:20].encode(),
     )
     out = io.StringIO()
@@ -63,7 +63,7 @@ def test_templates_render_as_in_production_not_instrumented():
     from django.template import Template
     from django.test.utils import instrumented_test_render
 
-    from akad.management.commands.bench import production_render
+    from devtools.management.commands.bench import production_render
 
     assert Template._render is instrumented_test_render  # pytest-django set up the test env
     assert production_render() is not instrumented_test_render

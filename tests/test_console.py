@@ -8,10 +8,12 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from akad.models import Role
 from matrices.models import Domain, Level
-from sessions import services
+from networks.models import Role
 from sessions.models import Decision, DomainGoal, Meeting, Step, Tip
+from sessions.services.follow_up import record_outcome
+from sessions.services.live import go_to_step, save_presentation, set_spotlight
+from sessions.services.tips import add_tip
 from tests.clients import HTMX
 from tests.factories import (
     CaseDiscussionFactory,
@@ -33,7 +35,7 @@ def columns(case):
 
 def post_tip(client, case, **data):
     if case.step != Step.TIPS:
-        services.go_to_step(case=case, step=Step.TIPS)
+        go_to_step(case=case, step=Step.TIPS)
     goal = case.goals.first()
     payload = {
         "key": str(uuid.uuid4()),
@@ -43,11 +45,11 @@ def post_tip(client, case, **data):
         "given_by": "Anouk",
         **data,
     }
-    return client.post(reverse("add_tip", args=[case.pk]), payload, **HTMX), payload
+    return client.post(reverse("casework:add_tip", args=[case.pk]), payload, **HTMX), payload
 
 
 def test_console_walks_all_seven_steps_forward_and_back(fclient, case):
-    url = reverse("change_step", args=[case.pk])
+    url = reverse("casework:change_step", args=[case.pk])
     for step in Step:
         response = fclient.post(url, {"step": step.value}, **HTMX)
         assert response.status_code == 200
@@ -62,22 +64,24 @@ def test_console_walks_all_seven_steps_forward_and_back(fclient, case):
 
 
 def test_unknown_step_is_refused_with_a_message(fclient, case):
-    response = fclient.post(reverse("change_step", args=[case.pk]), {"step": "dance"}, **HTMX)
+    response = fclient.post(
+        reverse("casework:change_step", args=[case.pk]), {"step": "dance"}, **HTMX
+    )
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.step == Step.OPENING
 
 
 def test_going_to_tips_puts_the_first_column_in_the_spotlight(case):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     assert case.spotlight == columns(case)[0]
 
 
 def test_step_change_restarts_the_timer_and_raises_the_version(case):
     before = Meeting.objects.get(pk=case.meeting_id).version
-    services.go_to_step(case=case, step=Step.PRESENTATION)
+    go_to_step(case=case, step=Step.PRESENTATION)
     first = case.step_started_at
-    services.go_to_step(case=case, step=Step.DOMAINS)
+    go_to_step(case=case, step=Step.DOMAINS)
     assert case.step_started_at > first
     assert Meeting.objects.get(pk=case.meeting_id).version == before + 2
 
@@ -86,8 +90,8 @@ def test_console_shows_the_timebox_of_the_network(fclient, case):
     network = case.meeting.network
     network.timeboxes = {**network.timeboxes, "tips": 17}
     network.save()
-    services.go_to_step(case=case, step=Step.TIPS)
-    html = fclient.get(reverse("console", args=[case.pk])).content.decode()
+    go_to_step(case=case, step=Step.TIPS)
+    html = fclient.get(reverse("casework:console", args=[case.pk])).content.decode()
     assert 'data-minutes="17"' in html
 
 
@@ -96,15 +100,17 @@ def test_a_step_left_open_after_the_meeting_shows_its_date_not_a_running_clock(
 ):
     """A case left in a step and opened days later: no timer counting up for weeks."""
     with time_machine.travel(datetime(2026, 10, 28, 14, 30, tzinfo=UTC), tick=False):
-        services.go_to_step(case=case, step=Step.EVALUATION)
+        go_to_step(case=case, step=Step.EVALUATION)
     with time_machine.travel(datetime(2026, 10, 28, 15, 0, tzinfo=UTC), tick=False):
-        live = fclient.get(reverse("console", args=[case.pk])).content.decode()
+        live = fclient.get(reverse("casework:console", args=[case.pk])).content.decode()
     assert 'class="timer"' in live
     beamer_client = Client()
     beamer_client.force_login(case_bringer)
     with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), tick=False):
-        later = fclient.get(reverse("console", args=[case.pk])).content.decode()
-        beamer = beamer_client.get(reverse("beamer", args=[case.meeting_id])).content.decode()
+        later = fclient.get(reverse("casework:console", args=[case.pk])).content.decode()
+        beamer = beamer_client.get(
+            reverse("casework:beamer", args=[case.meeting_id])
+        ).content.decode()
     for html in (later, beamer):
         assert 'class="timer"' not in html
         assert "sinds 28 oktober 2026" in html
@@ -114,7 +120,7 @@ def test_presentation_autosaves_only_the_fields_sent(fclient, case):
     case.situation = "Woont alleen"
     case.save()
     response = fclient.post(
-        reverse("save_presentation", args=[case.pk]), {"strengths": "Kookt graag"}, **HTMX
+        reverse("casework:save_presentation", args=[case.pk]), {"strengths": "Kookt graag"}, **HTMX
     )
     assert response.status_code == 200
     case.refresh_from_db()
@@ -129,7 +135,7 @@ def test_marking_a_domain_with_goal_and_levels(fclient, case):
     two, four = Level.objects.get(score=2), Level.objects.get(score=4)
     prefix = f"d{domain.pk}"
     response = fclient.post(
-        reverse("save_domains", args=[case.pk]),
+        reverse("casework:save_domains", args=[case.pk]),
         {
             "domain": domain.pk,
             f"{prefix}-marked": "on",
@@ -147,7 +153,7 @@ def test_marking_a_domain_with_goal_and_levels(fclient, case):
 def test_unmarking_a_domain_with_tips_is_refused_and_keeps_the_tips(fclient, case):
     tip = TipFactory(case=case)
     response = fclient.post(
-        reverse("save_domains", args=[case.pk]), {"domain": tip.domain_id}, **HTMX
+        reverse("casework:save_domains", args=[case.pk]), {"domain": tip.domain_id}, **HTMX
     )
     assert (
         "still holds tips" in response.content.decode() or "nog tips" in response.content.decode()
@@ -159,7 +165,7 @@ def test_unmarking_a_domain_with_tips_is_refused_and_keeps_the_tips(fclient, cas
 def test_add_tip_twice_with_the_same_key_stores_one_tip(fclient, case):
     response, payload = post_tip(fclient, case)
     assert response.status_code == 200
-    again = fclient.post(reverse("add_tip", args=[case.pk]), payload, **HTMX)
+    again = fclient.post(reverse("casework:add_tip", args=[case.pk]), payload, **HTMX)
     assert again.status_code == 200
     assert Tip.objects.filter(case=case).count() == 1
     assert "Wandelen met de hond" in again.content.decode()
@@ -197,10 +203,10 @@ def test_service_add_tip_is_idempotent(case):
     key = uuid.uuid4()
     goal = case.goals.first()
     column = columns(case)[1]
-    first, created = services.add_tip(
+    first, created = add_tip(
         case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend"
     )
-    second, created_again = services.add_tip(
+    second, created_again = add_tip(
         case=case, key=key, domain=goal.domain, column=column, text="Koffieochtend"
     )
     assert created and not created_again
@@ -212,7 +218,7 @@ def test_move_and_edit_a_tip(fclient, case):
     target_goal = case.goals.exclude(domain=tip.domain).first()
     formal = columns(case)[-1]
     response = fclient.post(
-        reverse("edit_tip", args=[tip.pk]),
+        reverse("casework:edit_tip", args=[tip.pk]),
         {
             "text": "Budgetcoach",
             "domain": target_goal.domain_id,
@@ -235,7 +241,7 @@ def test_move_and_edit_a_tip(fclient, case):
 def test_edit_with_empty_text_keeps_the_old_tip(fclient, case):
     tip = TipFactory(case=case, text="Origineel")
     response = fclient.post(
-        reverse("edit_tip", args=[tip.pk]),
+        reverse("casework:edit_tip", args=[tip.pk]),
         {"text": "", "domain": tip.domain_id, "column": tip.column_id},
         **HTMX,
     )
@@ -246,25 +252,25 @@ def test_edit_with_empty_text_keeps_the_old_tip(fclient, case):
 
 def test_delete_a_tip(fclient, case):
     tip = TipFactory(case=case)
-    fclient.post(reverse("delete_tip", args=[tip.pk]), **HTMX)
+    fclient.post(reverse("casework:delete_tip", args=[tip.pk]), **HTMX)
     assert not Tip.objects.filter(pk=tip.pk).exists()
 
 
 def test_spotlight_moves_to_a_column(fclient, case):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     informal = columns(case)[1]
-    fclient.post(reverse("set_spotlight", args=[case.pk]), {"column": informal.pk}, **HTMX)
+    fclient.post(reverse("casework:set_spotlight", args=[case.pk]), {"column": informal.pk}, **HTMX)
     case.refresh_from_db()
     assert case.spotlight == informal
 
 
 def test_the_spotlight_starts_left_and_then_stays_as_the_facilitator_left_it(case):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     assert case.spotlight == columns(case)[0]
     TipFactory(case=case)
-    services.set_spotlight(case=case, column=None)  # "all columns"
-    services.go_to_step(case=case, step=Step.CLOSING)
-    services.go_to_step(case=case, step=Step.TIPS)
+    set_spotlight(case=case, column=None)  # "all columns"
+    go_to_step(case=case, step=Step.CLOSING)
+    go_to_step(case=case, step=Step.TIPS)
     case.refresh_from_db()
     assert case.spotlight is None
 
@@ -273,7 +279,7 @@ def test_closing_chooses_a_tip_with_an_action(fclient, case):
     tip = TipFactory(case=case)
     prefix = f"c{tip.pk}"
     response = fclient.post(
-        reverse("choose_tip", args=[tip.pk]),
+        reverse("casework:choose_tip", args=[tip.pk]),
         {
             f"{prefix}-chosen": "on",
             f"{prefix}-action_who": "Ilse",
@@ -289,19 +295,21 @@ def test_closing_chooses_a_tip_with_an_action(fclient, case):
 
 def test_unticking_a_tip_in_the_closing_clears_the_clients_decision(fclient, case):
     tip = TipFactory(case=case, chosen=True, decision=Decision.ACCEPTED)
-    fclient.post(reverse("choose_tip", args=[tip.pk]), {f"c{tip.pk}-action_who": "Ilse"}, **HTMX)
+    fclient.post(
+        reverse("casework:choose_tip", args=[tip.pk]), {f"c{tip.pk}-action_who": "Ilse"}, **HTMX
+    )
     tip.refresh_from_db()
     assert not tip.chosen and tip.decision == Decision.PENDING
 
 
 def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
     tip = earlier_tip
-    services.go_to_step(case=case, step=Step.FOLLOW_UP)
-    html = fclient.get(reverse("console", args=[case.pk])).content.decode()
+    go_to_step(case=case, step=Step.FOLLOW_UP)
+    html = fclient.get(reverse("casework:console", args=[case.pk])).content.decode()
     assert tip.text in html
     prefix = f"tip{tip.pk}"
     fclient.post(
-        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        reverse("casework:record_follow_up", args=[case.pk, tip.pk]),
         {
             f"{prefix}-key": str(uuid.uuid4()),
             f"{prefix}-tried": "yes",
@@ -316,8 +324,8 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
 
 
 def test_a_follow_up_sent_twice_is_stored_once(fclient, case, earlier_tip):
-    services.go_to_step(case=case, step=Step.FOLLOW_UP)
-    url = reverse("record_follow_up", args=[case.pk, earlier_tip.pk])
+    go_to_step(case=case, step=Step.FOLLOW_UP)
+    url = reverse("casework:record_follow_up", args=[case.pk, earlier_tip.pk])
     prefix = f"tip{earlier_tip.pk}"
     data = {
         f"{prefix}-key": str(uuid.uuid4()),
@@ -332,7 +340,7 @@ def test_a_follow_up_sent_twice_is_stored_once(fclient, case, earlier_tip):
 def test_a_tip_of_this_meeting_gets_no_follow_up_in_its_own_terugblik(fclient, case):
     tip = TipFactory(case=case, chosen=True)
     fclient.post(
-        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        reverse("casework:record_follow_up", args=[case.pk, tip.pk]),
         {f"tip{tip.pk}-key": str(uuid.uuid4()), f"tip{tip.pk}-tried": "no"},
         **HTMX,
     )
@@ -342,16 +350,16 @@ def test_a_tip_of_this_meeting_gets_no_follow_up_in_its_own_terugblik(fclient, c
 def test_an_outcome_recorded_in_the_review_renews_later_meetings(case, earlier_tip):
     """The live meeting's beamer lists the tip under "still to report" until it is renewed."""
     before = Meeting.objects.get(pk=case.meeting_id).version
-    services.record_outcome(tip=earlier_tip, tried=True, result="worked")
+    record_outcome(tip=earlier_tip, tried=True, result="worked")
     assert Meeting.objects.get(pk=case.meeting_id).version > before
 
 
 def test_follow_up_tried_without_result_keeps_the_why(fclient, case, earlier_tip):
     tip = earlier_tip
-    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    go_to_step(case=case, step=Step.FOLLOW_UP)
     prefix = f"tip{tip.pk}"
     response = fclient.post(
-        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        reverse("casework:record_follow_up", args=[case.pk, tip.pk]),
         {
             f"{prefix}-key": str(uuid.uuid4()),
             f"{prefix}-tried": "yes",
@@ -366,7 +374,9 @@ def test_follow_up_tried_without_result_keeps_the_why(fclient, case, earlier_tip
 
 def test_evaluation_is_saved(fclient, case):
     fclient.post(
-        reverse("save_evaluation", args=[case.pk]), {"rating": "4", "remark": "Goed tempo"}, **HTMX
+        reverse("casework:save_evaluation", args=[case.pk]),
+        {"rating": "4", "remark": "Goed tempo"},
+        **HTMX,
     )
     case.refresh_from_db()
     assert (case.rating, case.rating_remark) == (4, "Goed tempo")
@@ -375,24 +385,24 @@ def test_evaluation_is_saved(fclient, case):
 def test_a_member_who_is_not_a_lead_cannot_drive_the_console(client, case):
     member = MembershipFactory(network=case.meeting.network, role=Role.MEMBER).user
     client.force_login(member)
-    assert client.get(reverse("console", args=[case.pk])).status_code == 403
-    response = client.post(reverse("change_step", args=[case.pk]), {"step": "tips"})
+    assert client.get(reverse("casework:console", args=[case.pk])).status_code == 403
+    response = client.post(reverse("casework:change_step", args=[case.pk]), {"step": "tips"})
     assert response.status_code == 403
 
 
 def test_plain_post_without_htmx_redirects_back_to_the_console(fclient, case):
-    response = fclient.post(reverse("change_step", args=[case.pk]), {"step": "tips"})
+    response = fclient.post(reverse("casework:change_step", args=[case.pk]), {"step": "tips"})
     assert response.status_code == 302
-    assert response.url == reverse("console", args=[case.pk])
+    assert response.url == reverse("casework:console", args=[case.pk])
 
 
 def test_invalid_follow_up_outside_the_terugblik_step_is_answered_not_crashed(
     fclient, case, earlier_tip
 ):
     tip = earlier_tip
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     response = fclient.post(
-        reverse("record_follow_up", args=[case.pk, tip.pk]),
+        reverse("casework:record_follow_up", args=[case.pk, tip.pk]),
         {f"tip{tip.pk}-key": str(uuid.uuid4()), f"tip{tip.pk}-tried": "yes"},
         **HTMX,
     )
@@ -405,11 +415,11 @@ def test_a_presentation_field_too_long_is_refused_and_the_saved_text_kept(
 ):
     from sessions.models import PRESENTATION_MAX
 
-    services.go_to_step(case=case, step=Step.PRESENTATION)
-    services.save_presentation(case=case, strengths="Zorgzaam")
+    go_to_step(case=case, step=Step.PRESENTATION)
+    save_presentation(case=case, strengths="Zorgzaam")
     client.force_login(facilitator)
     response = client.post(
-        reverse("save_presentation", args=[case.pk]),
+        reverse("casework:save_presentation", args=[case.pk]),
         {"strengths": "x" * (PRESENTATION_MAX + 1)},
         **HTMX,
     )
@@ -417,13 +427,13 @@ def test_a_presentation_field_too_long_is_refused_and_the_saved_text_kept(
     assert "4000" in response.content.decode()  # Django's own Dutch message names the limit
     case.refresh_from_db()
     assert case.strengths == "Zorgzaam"
-    html = client.get(reverse("console", args=[case.pk])).content.decode()
+    html = client.get(reverse("casework:console", args=[case.pk])).content.decode()
     assert html.count(f'maxlength="{PRESENTATION_MAX}"') == 5  # the browser stops there too
 
 
 def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclient, case):
     response = fclient.post(
-        reverse("save_presentation", args=[case.pk]),
+        reverse("casework:save_presentation", args=[case.pk]),
         {"social_network": "Dochter Els, bereikbaar op 06-12345678"},
         **HTMX,
     )
@@ -436,9 +446,9 @@ def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclien
 
 def test_evaluation_step_leads_to_the_next_case_of_the_meeting(fclient, case):
     second = CaseDiscussionFactory(meeting=case.meeting, order=case.order + 1)
-    services.go_to_step(case=case, step=Step.EVALUATION)
-    html = fclient.get(reverse("console", args=[case.pk])).content.decode()
-    assert reverse("console", args=[second.pk]) in html
-    services.go_to_step(case=second, step=Step.EVALUATION)
-    html = fclient.get(reverse("console", args=[second.pk])).content.decode()
-    assert reverse("console", args=[case.pk]) not in html
+    go_to_step(case=case, step=Step.EVALUATION)
+    html = fclient.get(reverse("casework:console", args=[case.pk])).content.decode()
+    assert reverse("casework:console", args=[second.pk]) in html
+    go_to_step(case=second, step=Step.EVALUATION)
+    html = fclient.get(reverse("casework:console", args=[second.pk])).content.decode()
+    assert reverse("casework:console", args=[case.pk]) not in html

@@ -10,10 +10,10 @@ from django.test import Client as WebClient
 from django.urls import reverse
 from django.utils import timezone
 
-from akad.models import Membership, Network, Organisation, Role, User
+from networks.models import Membership, Network, Organisation, Role, User
 from sessions.models import CaseDiscussion, Client, Meeting, Result, Step, Tip, TipOutcome
 from sessions.privacy import looks_identifying
-from sessions.selectors import awaiting_follow_up
+from sessions.selectors.follow_up import awaiting_follow_up
 
 PASSWORD = "demo-wachtwoord-1"
 MODELS = [User, Network, Membership, Organisation, Client, Meeting, CaseDiscussion, Tip, TipOutcome]
@@ -82,11 +82,11 @@ def test_demo_networks_and_placemats(demo):
 def test_demo_accounts_can_log_in(demo, network, local):
     client = WebClient()
     response = client.post(
-        reverse("login"), {"username": f"{local}@{network}.example", "password": PASSWORD}
+        reverse("accounts:login"), {"username": f"{local}@{network}.example", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert response["Location"] == reverse("casework:home")
+    assert client.get(reverse("casework:home")).status_code == 200
 
 
 def test_demo_without_password_generates_and_prints_one(db):
@@ -147,9 +147,11 @@ def test_demo_coordinator_sees_the_story(demo):
     client = WebClient()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(User.objects.get(email="coordinator@noord.example"))
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("casework:home")).content.decode()
     assert "today" in home
-    detail = client.get(reverse("meeting_detail", args=[today_meeting().pk])).content.decode()
+    detail = client.get(
+        reverse("casework:meeting_detail", args=[today_meeting().pk])
+    ).content.decode()
     assert "Kievit" in detail and "Klaproos" in detail
     assert "2 chosen tips from earlier meetings await an outcome" in detail
 
@@ -169,7 +171,7 @@ def test_admin_pages_render_on_the_demo_data(admin_client_demo):
 
     for model in admin.site._registry:
         meta = model._meta
-        if meta.app_label not in {"akad", "matrices", "casework"}:
+        if meta.app_label not in {"networks", "matrices", "casework"}:
             continue
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         assert admin_client_demo.get(changelist).status_code == 200, changelist
@@ -187,7 +189,7 @@ def test_admin_covers_every_model():
 
     ours = [
         model
-        for label in ("akad", "matrices", "casework")
+        for label in ("networks", "matrices", "casework")
         for model in apps.get_app_config(label).get_models()
     ]
     inlined = {
@@ -201,7 +203,7 @@ def test_admin_covers_every_model():
 
 def test_admin_rejects_bad_timeboxes(admin_client_demo):
     noord = Network.objects.get(name="Noord")
-    url = reverse("admin:akad_network_change", args=[noord.pk])
+    url = reverse("admin:networks_network_change", args=[noord.pk])
     data = {
         "name": noord.name,
         "district": noord.district,
@@ -222,7 +224,7 @@ def test_admin_rejects_bad_timeboxes(admin_client_demo):
 
 def test_admin_user_is_created_with_an_email(admin_client_demo):
     response = admin_client_demo.post(
-        reverse("admin:akad_user_add"),
+        reverse("admin:networks_user_add"),
         {
             "email": "nieuw@noord.example",
             "display_name": "Nieuw Lid",

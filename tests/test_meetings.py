@@ -10,10 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from akad.models import Role
-from sessions import services
+from networks.models import Role
 from sessions.models import CaseDiscussion, Client, Meeting, Step
 from sessions.privacy import looks_identifying
+from sessions.services.follow_up import record_outcome
+from sessions.services.live import go_to_step
+from sessions.services.planning import add_case_discussion, create_meeting
 from tests.clients import HTMX, english_client
 from tests.factories import (
     CaseDiscussionFactory,
@@ -34,9 +36,9 @@ def page(response) -> str:
 
 
 def test_home_needs_login(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("casework:home"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_home_shows_role_meetings_and_cases_to_review(noord, case_bringer):
@@ -54,18 +56,18 @@ def test_home_shows_role_meetings_and_cases_to_review(noord, case_bringer):
     for n in range(3):
         TipFactory(case=mine, chosen=True, text=f"gekozen {n}")
     followed = mine.tips.first()
-    services.record_outcome(tip=followed, tried=True, result="worked")
+    record_outcome(tip=followed, tried=True, result="worked")
 
-    html = page(english_client(case_bringer).get(reverse("home")))
+    html = page(english_client(case_bringer).get(reverse("casework:home")))
     assert "Noord" in html and "Oost" in html
     assert "Role: member" in html and "Role: facilitator" in html
-    assert reverse("meeting_detail", args=[upcoming.pk]) in html
-    assert reverse("meeting_detail", args=[earlier.pk]) in html
-    assert reverse("review", args=[mine.pk]) in html
+    assert reverse("casework:meeting_detail", args=[upcoming.pk]) in html
+    assert reverse("casework:meeting_detail", args=[earlier.pk]) in html
+    assert reverse("casework:review", args=[mine.pk]) in html
     assert "Kievit" not in html
     assert "2 chosen tips await an outcome" in html
     # "Plan a meeting" only where the user leads (Oost), not in Noord.
-    assert html.count(reverse("meeting_create")) == 1
+    assert html.count(reverse("casework:meeting_create")) == 1
 
 
 def test_home_a_case_discussed_earlier_today_shows_its_tips(noord, case_bringer):
@@ -77,17 +79,17 @@ def test_home_a_case_discussed_earlier_today_shows_its_tips(noord, case_bringer)
     discussed = CaseDiscussionFactory(meeting=meeting, case_bringer=case_bringer)
     waiting = CaseDiscussionFactory(meeting=meeting, case_bringer=case_bringer)
     mark(discussed, "financien")
-    services.go_to_step(case=discussed, step=Step.TIPS)
+    go_to_step(case=discussed, step=Step.TIPS)
     TipFactory(case=discussed, chosen=True)
 
-    html = page(english_client(case_bringer).get(reverse("home")))
+    html = page(english_client(case_bringer).get(reverse("casework:home")))
     assert html.count("not yet discussed") == 1  # only the case still waiting for its turn
     assert "1 chosen tip awaits an outcome" in html
-    assert reverse("review", args=[waiting.pk]) in html
+    assert reverse("casework:review", args=[waiting.pk]) in html
 
 
 def test_home_for_user_without_network(user_without_network):
-    html = page(english_client(user_without_network).get(reverse("home")))
+    html = page(english_client(user_without_network).get(reverse("casework:home")))
     assert "not a member of a neighbourhood care network yet" in html
 
 
@@ -102,7 +104,7 @@ def test_home_queries_do_not_grow_with_rows(noord, case_bringer):
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("home")).status_code == 200
+            assert client.get(reverse("casework:home")).status_code == 200
         return len(queries)
 
     add_rows(2)
@@ -117,8 +119,8 @@ def test_home_limits_meetings_per_network(noord, coordinator):
     meetings = [
         MeetingFactory(network=noord, starts_at=now + timedelta(days=d)) for d in range(1, 6)
     ]
-    html = page(english_client(coordinator).get(reverse("home")))
-    shown = [m for m in meetings if reverse("meeting_detail", args=[m.pk]) + '"' in html]
+    html = page(english_client(coordinator).get(reverse("casework:home")))
+    shown = [m for m in meetings if reverse("casework:meeting_detail", args=[m.pk]) + '"' in html]
     assert shown == meetings[:3]  # the next three, soonest first
 
 
@@ -130,58 +132,64 @@ def test_meeting_list_shows_own_networks_newest_first(noord, zuid, coordinator):
     old = MeetingFactory(network=noord, starts_at=now - timedelta(days=60), place="Oud gebouw")
     new = MeetingFactory(network=noord, starts_at=now + timedelta(days=7), place="Nieuw gebouw")
     MeetingFactory(network=zuid, place="Elders in Zuid")
-    html = page(english_client(coordinator).get(reverse("meeting_list")))
+    html = page(english_client(coordinator).get(reverse("casework:meeting_list")))
     assert "Elders in Zuid" not in html
     assert html.index("Nieuw gebouw") < html.index("Oud gebouw")
     assert "upcoming" in html
-    assert reverse("meeting_detail", args=[new.pk]) in html
-    assert reverse("meeting_detail", args=[old.pk]) in html
+    assert reverse("casework:meeting_detail", args=[new.pk]) in html
+    assert reverse("casework:meeting_detail", args=[old.pk]) in html
 
 
 def test_meeting_list_htmx_returns_the_table_only(noord, coordinator):
     MeetingFactory(network=noord)
-    html = page(english_client(coordinator).get(reverse("meeting_list"), **HTMX))
+    html = page(english_client(coordinator).get(reverse("casework:meeting_list"), **HTMX))
     assert html.lstrip().startswith('<div id="meeting-table">')
     assert "<html" not in html
 
 
 def test_meeting_list_back_to_a_forgotten_page_gets_the_whole_page(noord, coordinator):
     restore = {"HTTP_HX_HISTORY_RESTORE_REQUEST": "true", **HTMX}
-    response = english_client(coordinator).get(reverse("meeting_list"), **restore)
+    response = english_client(coordinator).get(reverse("casework:meeting_list"), **restore)
     assert "<html" in page(response)
     assert "HX-Request" in response["Vary"]
 
 
 def test_meeting_detail_for_a_lead(case, facilitator):
     meeting = case.meeting
-    html = page(english_client(facilitator).get(reverse("meeting_detail", args=[meeting.pk])))
+    html = page(
+        english_client(facilitator).get(reverse("casework:meeting_detail", args=[meeting.pk]))
+    )
     assert meeting.place in html
     for name, pk in [
-        ("console", case.pk),
-        ("review", case.pk),
-        ("case_pdf", case.pk),
-        ("beamer", meeting.pk),
-        ("meeting_pdf", meeting.pk),
-        ("case_create", meeting.pk),
+        ("casework:console", case.pk),
+        ("casework:review", case.pk),
+        ("reports:case_pdf", case.pk),
+        ("casework:beamer", meeting.pk),
+        ("reports:meeting_pdf", meeting.pk),
+        ("casework:case_create", meeting.pk),
     ]:
         assert f'href="{reverse(name, args=[pk])}"' in html, name
 
 
 def test_meeting_detail_for_a_member_has_no_console(case, noord):
     member = MembershipFactory(network=noord, role=Role.MEMBER).user
-    html = page(english_client(member).get(reverse("meeting_detail", args=[case.meeting.pk])))
-    assert f'href="{reverse("console", args=[case.pk])}"' not in html
-    assert f'href="{reverse("case_create", args=[case.meeting.pk])}"' not in html
-    assert f'href="{reverse("review", args=[case.pk])}"' not in html  # not their case
-    assert reverse("beamer", args=[case.meeting.pk]) in html
-    assert reverse("case_pdf", args=[case.pk]) in html
+    html = page(
+        english_client(member).get(reverse("casework:meeting_detail", args=[case.meeting.pk]))
+    )
+    assert f'href="{reverse("casework:console", args=[case.pk])}"' not in html
+    assert f'href="{reverse("casework:case_create", args=[case.meeting.pk])}"' not in html
+    assert f'href="{reverse("casework:review", args=[case.pk])}"' not in html  # not their case
+    assert reverse("casework:beamer", args=[case.meeting.pk]) in html
+    assert reverse("reports:case_pdf", args=[case.pk]) in html
 
 
 def test_meeting_detail_lists_cases_in_order(noord, coordinator):
     meeting = MeetingFactory(network=noord)
     second = CaseDiscussionFactory(meeting=meeting, order=2, client__pseudonym="Tweede")
     first = CaseDiscussionFactory(meeting=meeting, order=1, client__pseudonym="Eerste")
-    html = page(english_client(coordinator).get(reverse("meeting_detail", args=[meeting.pk])))
+    html = page(
+        english_client(coordinator).get(reverse("casework:meeting_detail", args=[meeting.pk]))
+    )
     assert html.index(first.client.pseudonym) < html.index(second.client.pseudonym)
 
 
@@ -201,11 +209,11 @@ def meeting_data(network, **changes):
 
 def test_plan_a_meeting(noord, coordinator, facilitator):
     response = english_client(coordinator).post(
-        reverse("meeting_create"), meeting_data(noord, facilitator=facilitator.pk)
+        reverse("casework:meeting_create"), meeting_data(noord, facilitator=facilitator.pk)
     )
     meeting = Meeting.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("meeting_detail", args=[meeting.pk])
+    assert response["Location"] == reverse("casework:meeting_detail", args=[meeting.pk])
     assert meeting.network == noord
     assert meeting.facilitator == facilitator
     assert meeting.place == "Huis van de Wijk Het Baken"
@@ -214,14 +222,15 @@ def test_plan_a_meeting(noord, coordinator, facilitator):
 
 def test_plan_a_meeting_form_offers_only_lead_networks(noord, zuid, coordinator):
     MembershipFactory(user=coordinator, network=zuid, role=Role.MEMBER)
-    html = page(english_client(coordinator).get(reverse("meeting_create")))
+    html = page(english_client(coordinator).get(reverse("casework:meeting_create")))
     assert f'<option value="{noord.pk}" selected>Noord</option>' in html
     assert ">Zuid</option>" not in html
 
 
 def test_plan_a_meeting_bad_date_keeps_what_was_typed(noord, coordinator):
     response = english_client(coordinator).post(
-        reverse("meeting_create"), meeting_data(noord, starts_at="volgende dinsdag", place="Zaal 3")
+        reverse("casework:meeting_create"),
+        meeting_data(noord, starts_at="volgende dinsdag", place="Zaal 3"),
     )
     html = page(response)
     assert response.status_code == 200
@@ -234,7 +243,7 @@ def test_plan_a_meeting_bad_date_keeps_what_was_typed(noord, coordinator):
 @pytest.mark.parametrize("typed", ["0001-01-01T00:00", "0001-01-01T01:00", "9999-12-31T23:59"])
 def test_plan_a_meeting_in_a_year_no_meeting_has_is_refused(noord, coordinator, typed):
     response = english_client(coordinator).post(
-        reverse("meeting_create"), meeting_data(noord, starts_at=typed)
+        reverse("casework:meeting_create"), meeting_data(noord, starts_at=typed)
     )
     assert response.status_code == 200
     assert "Give a date between 2000 and 2099." in page(response)
@@ -245,7 +254,7 @@ def test_plan_a_meeting_facilitator_must_be_member_of_the_network(noord, zuid, c
     MembershipFactory(user=coordinator, network=zuid, role=Role.COORDINATOR)
     zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user
     response = english_client(coordinator).post(
-        reverse("meeting_create"), meeting_data(noord, facilitator=zuid_member.pk)
+        reverse("casework:meeting_create"), meeting_data(noord, facilitator=zuid_member.pk)
     )
     assert response.status_code == 200
     assert "Pick a coordinator or facilitator of the chosen network" in page(response)
@@ -253,7 +262,9 @@ def test_plan_a_meeting_facilitator_must_be_member_of_the_network(noord, zuid, c
 
 
 def test_plan_a_meeting_in_another_network_is_refused(noord, outsider):
-    response = english_client(outsider).post(reverse("meeting_create"), meeting_data(noord))
+    response = english_client(outsider).post(
+        reverse("casework:meeting_create"), meeting_data(noord)
+    )
     assert response.status_code == 200
     assert "Pick one of your networks" in page(response)
     assert not Meeting.objects.filter(network=noord).exists()
@@ -264,7 +275,7 @@ def test_plan_a_meeting_htmx_reloads_the_facilitator_choices(noord, zuid, coordi
     zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user
     noord_member = MembershipFactory(network=noord, role=Role.FACILITATOR).user
     response = english_client(coordinator).get(
-        reverse("meeting_create"), {"network": zuid.pk}, **HTMX
+        reverse("casework:meeting_create"), {"network": zuid.pk}, **HTMX
     )
     html = page(response)
     assert 'id="facilitator-field"' in html
@@ -278,10 +289,10 @@ def test_plan_a_meeting_form_starts_with_one_network_and_its_members(noord, zuid
     zuid_member = MembershipFactory(network=zuid, role=Role.FACILITATOR).user
     noord_member = MembershipFactory(network=noord, role=Role.FACILITATOR).user
     client = english_client(coordinator)
-    html = page(client.get(reverse("meeting_create")))
+    html = page(client.get(reverse("casework:meeting_create")))
     assert f'<option value="{noord.pk}" selected>' in html
     assert noord_member.email in html and zuid_member.email not in html
-    html = page(client.get(reverse("meeting_create"), {"network": zuid.pk}))
+    html = page(client.get(reverse("casework:meeting_create"), {"network": zuid.pk}))
     assert f'<option value="{zuid.pk}" selected>' in html
     assert zuid_member.email in html and noord_member.email not in html
 
@@ -291,26 +302,28 @@ def test_only_coordinators_and_facilitators_can_be_planned_to_facilitate(noord, 
     member = MembershipFactory(network=noord, role=Role.MEMBER).user
     lead = MembershipFactory(network=noord, role=Role.FACILITATOR).user
     client = english_client(coordinator)
-    html = page(client.get(reverse("meeting_create")))
+    html = page(client.get(reverse("casework:meeting_create")))
     assert lead.email in html and member.email not in html
-    response = client.post(reverse("meeting_create"), meeting_data(noord, facilitator=member.pk))
+    response = client.post(
+        reverse("casework:meeting_create"), meeting_data(noord, facilitator=member.pk)
+    )
     assert "Pick a coordinator or facilitator of the chosen network" in page(response)
     with pytest.raises(ValidationError):
-        services.create_meeting(network=noord, starts_at=timezone.now(), facilitator=member)
+        create_meeting(network=noord, starts_at=timezone.now(), facilitator=member)
     assert not Meeting.objects.exists()
 
 
 def test_a_member_cannot_plan_a_meeting(noord, case_bringer):
     client = english_client(case_bringer)
-    assert client.get(reverse("meeting_create")).status_code == 403
-    assert client.post(reverse("meeting_create"), meeting_data(noord)).status_code == 403
+    assert client.get(reverse("casework:meeting_create")).status_code == 403
+    assert client.post(reverse("casework:meeting_create"), meeting_data(noord)).status_code == 403
     assert not Meeting.objects.exists()
 
 
 def test_create_meeting_service_checks_the_facilitator(noord, zuid):
     stranger = MembershipFactory(network=zuid).user
     with pytest.raises(ValidationError):
-        services.create_meeting(network=noord, starts_at=timezone.now(), facilitator=stranger)
+        create_meeting(network=noord, starts_at=timezone.now(), facilitator=stranger)
 
 
 # Add a case --------------------------------------------------------------------------------------
@@ -322,7 +335,7 @@ def meeting(noord):
 
 
 def case_url(meeting) -> str:
-    return reverse("case_create", args=[meeting.pk])
+    return reverse("casework:case_create", args=[meeting.pk])
 
 
 def test_add_a_case_with_a_new_pseudonym(meeting, coordinator, case_bringer):
@@ -332,7 +345,7 @@ def test_add_a_case_with_a_new_pseudonym(meeting, coordinator, case_bringer):
         {"pseudonym": "  Zonne   bloem ", "birth_year": "1981", "case_bringer": case_bringer.pk},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("meeting_detail", args=[meeting.pk])
+    assert response["Location"] == reverse("casework:meeting_detail", args=[meeting.pk])
     client = Client.objects.get(pseudonym="Zonne bloem")
     assert (client.network, client.birth_year, client.case_bringer) == (
         meeting.network,
@@ -354,7 +367,7 @@ def test_add_a_case_for_an_existing_client(meeting, facilitator, case_bringer):
 
 
 def test_add_a_case_form_shows_the_privacy_hint_and_members(meeting, coordinator, case_bringer):
-    from sessions.forms import PRIVACY_HINT
+    from sessions.forms.planning import PRIVACY_HINT
 
     outsider = UserFactory()
     html = page(english_client(coordinator).get(case_url(meeting)))
@@ -444,11 +457,9 @@ def test_a_member_cannot_add_a_case(meeting, case_bringer):
 
 def test_add_case_service_guards_privacy_and_network(meeting, case_bringer, zuid):
     with pytest.raises(ValidationError):
-        services.add_case_discussion(
-            meeting=meeting, case_bringer=case_bringer, pseudonym="123456782"
-        )
+        add_case_discussion(meeting=meeting, case_bringer=case_bringer, pseudonym="123456782")
     with pytest.raises(ValidationError):
-        services.add_case_discussion(
+        add_case_discussion(
             meeting=meeting, case_bringer=case_bringer, client=ClientFactory(network=zuid)
         )
     assert not CaseDiscussion.objects.exists()
@@ -457,7 +468,7 @@ def test_add_case_service_guards_privacy_and_network(meeting, case_bringer, zuid
 def test_a_case_added_twice_at_once_is_refused_with_a_message(meeting, case_bringer, monkeypatch):
     """Two requests that both pass the checks before the first one commits (a double click on
     PostgreSQL): the database refuses the second row, and the user gets the message."""
-    services.add_case_discussion(meeting=meeting, case_bringer=case_bringer, pseudonym="Kievit")
+    add_case_discussion(meeting=meeting, case_bringer=case_bringer, pseudonym="Kievit")
     exists = QuerySet.exists
     monkeypatch.setattr(  # the checks for the client and the case saw nothing yet
         QuerySet, "exists", lambda qs: qs.model not in (Client, CaseDiscussion) and exists(qs)
@@ -465,11 +476,9 @@ def test_a_case_added_twice_at_once_is_refused_with_a_message(meeting, case_brin
     kievit = Client.objects.get(pseudonym="Kievit")
     with translation.override("en"):
         with pytest.raises(ValidationError, match="already exists in this network"):
-            services.add_case_discussion(
-                meeting=meeting, case_bringer=case_bringer, pseudonym="Kievit"
-            )
+            add_case_discussion(meeting=meeting, case_bringer=case_bringer, pseudonym="Kievit")
         with pytest.raises(ValidationError, match="already on the agenda"):
-            services.add_case_discussion(meeting=meeting, case_bringer=case_bringer, client=kievit)
+            add_case_discussion(meeting=meeting, case_bringer=case_bringer, client=kievit)
     assert CaseDiscussion.objects.filter(meeting=meeting).count() == 1
 
 

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import Step
-from sessions.selectors import placemat
+from sessions.selectors.placemat import placemat
+from sessions.services.live import go_to_step
 from tests.clients import HTMX
 from tests.factories import TipFactory
 
@@ -47,9 +47,9 @@ def measure(case):
 
 @pytest.mark.parametrize("step", [Step.TIPS, Step.CLOSING])
 def test_console(client, facilitator, case, measure, step):
-    services.go_to_step(case=case, step=step)
+    go_to_step(case=case, step=step)
     client.force_login(facilitator)
-    small, large = measure(lambda: client.get(reverse("console", args=[case.pk])))
+    small, large = measure(lambda: client.get(reverse("casework:console", args=[case.pk])))
     assert small == large
 
 
@@ -59,32 +59,32 @@ def test_placemat_selector(case, measure):
 
 
 def test_beamer_page_and_changed_poll(client, case_bringer, case, measure):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     client.force_login(case_bringer)
-    small, large = measure(lambda: client.get(reverse("beamer", args=[case.meeting_id])))
+    small, large = measure(lambda: client.get(reverse("casework:beamer", args=[case.meeting_id])))
     assert small == large
-    poll = reverse("beamer_poll", args=[case.meeting_id])
+    poll = reverse("casework:beamer_poll", args=[case.meeting_id])
     small, large = measure(lambda: client.get(poll, **HTMX))
     assert small == large
 
 
 def test_review(client, case_bringer, case, measure):
     client.force_login(case_bringer)
-    small, large = measure(lambda: client.get(reverse("review", args=[case.pk])))
+    small, large = measure(lambda: client.get(reverse("casework:review", args=[case.pk])))
     assert small == large
 
 
 def test_add_tip(client, facilitator, case, measure):
     import uuid
 
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     client.force_login(facilitator)
     goal = case.goals.first()
     column = case.meeting.network.matrix.columns.first()
 
     def add():
         client.post(
-            reverse("add_tip", args=[case.pk]),
+            reverse("casework:add_tip", args=[case.pk]),
             {
                 "key": str(uuid.uuid4()),
                 "text": "Nog een tip",
@@ -102,9 +102,9 @@ def test_domains_step_does_not_query_per_domain(client, facilitator, case):
     from matrices.models import Domain
     from tests.factories import mark
 
-    services.go_to_step(case=case, step=Step.DOMAINS)
+    go_to_step(case=case, step=Step.DOMAINS)
     client.force_login(facilitator)
-    url = reverse("console", args=[case.pk])
+    url = reverse("casework:console", args=[case.pk])
     few = queries_for(lambda: client.get(url))
     marked = set(case.goals.values_list("domain__key", flat=True))
     domain_set = case.meeting.network.matrix.domain_set
@@ -119,16 +119,18 @@ def test_domains_step_does_not_query_per_domain(client, facilitator, case):
 
 
 def test_access_queries_join_only_what_every_view_needs(facilitator, case):
-    """Each joined table costs PostgreSQL planning time on every request (sessions/access.py)."""
-    from sessions.access import case_for_user, meeting_for_user, tip_for_user
+    """Each joined table costs PostgreSQL planning time on every request
+    (sessions/selectors/objects.py)."""
+    from networks.access import Viewer
+    from sessions.selectors.objects import case_for, meeting_for, tip_for
 
     tip = TipFactory(case=case)
     for fetch, pk, most in [
-        (case_for_user, case.pk, 4),  # meeting, network, membership, client
-        (meeting_for_user, case.meeting_id, 4),  # network, membership, current case, client
-        (tip_for_user, tip.pk, 5),  # case, meeting, network, membership, client
+        (case_for, case.pk, 4),  # meeting, network, membership, client
+        (meeting_for, case.meeting_id, 4),  # network, membership, current case, client
+        (tip_for, tip.pk, 5),  # case, meeting, network, membership, client
     ]:
         with CaptureQueriesContext(connection) as queries:
-            fetch(facilitator, pk)
+            fetch(Viewer(facilitator), pk)
         assert len(queries) == 1
         assert queries[0]["sql"].count(" JOIN ") <= most, fetch.__name__

@@ -16,14 +16,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, override, pgettext
 from pypdf import PdfReader
 
-from akad.models import Role
 from matrices.models import Level
 from matrices.services import copy_matrix
-from sessions import pdf as report_pdf
-from sessions import selectors
+from networks.models import Role
+from reports import pdf as report_pdf
+from reports.views import pdf_filename
 from sessions.models import Decision, DomainGoal, Result
-from sessions.services import choose_tip, rate_session, record_decision, record_outcome
-from sessions.views.reports import pdf_filename
+from sessions.selectors import placemat as placemat_selectors
+from sessions.services.follow_up import record_outcome
+from sessions.services.live import rate_session
+from sessions.services.tips import choose_tip, record_decision
 from tests.factories import (
     CaseDiscussionFactory,
     MeetingFactory,
@@ -129,7 +131,7 @@ def report_html(client, url: str, monkeypatch) -> str:
     cache.clear()
     with monkeypatch.context() as patch:
         patch.setattr(
-            "sessions.views.reports.render_pdf",
+            "reports.views.render_pdf",
             lambda html, **kwargs: seen.append(html) or b"%PDF-",
         )
         assert client.get(url).status_code == 200
@@ -155,7 +157,7 @@ def written_out(moment, months: str) -> str:
 
 def test_meeting_pdf_downloads_with_cases_tips_and_follow_ups(client, member, story):
     client.force_login(member)
-    response = client.get(reverse("meeting_pdf", args=[story["today"].pk]))
+    response = client.get(reverse("reports:meeting_pdf", args=[story["today"].pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -183,7 +185,7 @@ def test_meeting_pdf_downloads_with_cases_tips_and_follow_ups(client, member, st
 
 def test_case_pdf_downloads_for_any_member(client, member, story):
     client.force_login(member)
-    response = client.get(reverse("case_pdf", args=[story["case"].pk]))
+    response = client.get(reverse("reports:case_pdf", args=[story["case"].pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -200,7 +202,7 @@ def test_case_pdf_downloads_for_any_member(client, member, story):
 
 def test_chosen_tip_is_marked_with_a_word_and_pages_are_numbered(client, member, story):
     client.force_login(member)
-    text = flat(pdf_text(client.get(reverse("case_pdf", args=[story["case"].pk])).content))
+    text = flat(pdf_text(client.get(reverse("reports:case_pdf", args=[story["case"].pk])).content))
 
     with override("nl"):
         chosen = gettext("chosen")
@@ -217,7 +219,7 @@ def test_chosen_tip_is_marked_with_a_word_and_pages_are_numbered(client, member,
 def test_report_follows_the_active_language(client, member, story):
     client.force_login(member)
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("case_pdf", args=[story["case"].pk]))
+    response = client.get(reverse("reports:case_pdf", args=[story["case"].pk]))
 
     reader = PdfReader(io.BytesIO(response.content))
     assert str(reader.trailer["/Root"]["/Lang"]) == "en"
@@ -228,13 +230,15 @@ def test_report_follows_the_active_language(client, member, story):
 @pytest.mark.parametrize(
     "name, prefix, subject",
     [
-        ("meeting_pdf", "akad-meeting-report", "noord"),
-        ("case_pdf", "akad-case-report", "blommetje"),
+        ("reports:meeting_pdf", "akad-meeting-report", "noord"),
+        ("reports:case_pdf", "akad-case-report", "blommetje"),
     ],
 )
 def test_pdf_file_name_is_in_the_report_language(client, member, story, name, prefix, subject):
     client.force_login(member)
-    url = reverse(name, args=[story["today"].pk if name == "meeting_pdf" else story["case"].pk])
+    url = reverse(
+        name, args=[story["today"].pk if name == "reports:meeting_pdf" else story["case"].pk]
+    )
     date = timezone.localtime(story["today"].starts_at).date().isoformat()
 
     client.cookies["django_language"] = "en"
@@ -261,7 +265,7 @@ def test_meeting_report_is_called_the_same_in_title_header_and_heading(
 ):
     client.force_login(member)
     client.cookies["django_language"] = language
-    url = reverse("meeting_pdf", args=[story["today"].pk])
+    url = reverse("reports:meeting_pdf", args=[story["today"].pk])
     months = EN_MONTHS if language == "en" else NL_MONTHS
     with override(language):
         heading = gettext("Meeting report")
@@ -282,7 +286,9 @@ def test_outcome_dates_are_written_out(client, member, story, language, months):
     """Last month's case report shows when its follow-up was reported: today, written out."""
     client.force_login(member)
     client.cookies["django_language"] = language
-    text = flat(pdf_text(client.get(reverse("case_pdf", args=[story["earlier"].pk])).content))
+    text = flat(
+        pdf_text(client.get(reverse("reports:case_pdf", args=[story["earlier"].pk])).content)
+    )
 
     day = timezone.localtime(story["today"].starts_at)
     assert f"({written_out(day, months)})" in text
@@ -291,7 +297,7 @@ def test_outcome_dates_are_written_out(client, member, story, language, months):
 
 def test_tip_text_is_an_element_of_its_own(client, member, story, monkeypatch):
     client.force_login(member)
-    html = report_html(client, reverse("case_pdf", args=[story["case"].pk]), monkeypatch)
+    html = report_html(client, reverse("reports:case_pdf", args=[story["case"].pk]), monkeypatch)
 
     chosen = re.findall(r'<li class="tip chosen">(.*?)</li>', html, re.S)
     assert len(chosen) == 1
@@ -331,7 +337,7 @@ def test_a_chosen_tip_wraps_as_one_paragraph(client, member, noord):
     )
     choose_tip(tip=tip, chosen=True)
     client.force_login(member)
-    response = client.get(reverse("case_pdf", args=[case.pk]))
+    response = client.get(reverse("reports:case_pdf", args=[case.pk]))
 
     lines = [line.strip() for line in pdf_text(response.content).splitlines()]
     start = lines.index(next(line for line in lines if line.startswith("De formulierenbrigade")))
@@ -350,7 +356,7 @@ def test_a_chosen_tip_wraps_as_one_paragraph(client, member, noord):
 
 
 def placemat_tips(case, row: int, column: int, n: int, label: str) -> list[str]:
-    placemat = selectors.placemat(case)
+    placemat = placemat_selectors.placemat(case)
     texts = [f"{label} {i}: samen boodschappen doen op zaterdag" for i in range(1, n + 1)]
     for text in texts:
         TipFactory(
@@ -370,7 +376,7 @@ def test_a_placemat_row_stays_on_one_page(client, member, story):
         "Burentip": placemat_tips(case, 1, 1, 7, "Burentip"),
     }
     client.force_login(member)
-    pages = page_texts(client.get(reverse("case_pdf", args=[case.pk])).content)
+    pages = page_texts(client.get(reverse("reports:case_pdf", args=[case.pk])).content)
 
     placemat_pages = set()
     for label, texts in rows.items():
@@ -386,10 +392,10 @@ def test_a_row_taller_than_a_page_runs_on_under_headers_that_name_it(client, mem
     texts = placemat_tips(case, 1, 0, 30, "Lange rij")
     client.force_login(member)
     client.cookies["django_language"] = "en"
-    pages = page_texts(client.get(reverse("case_pdf", args=[case.pk])).content)
+    pages = page_texts(client.get(reverse("reports:case_pdf", args=[case.pk])).content)
 
     with override("en"):
-        placemat = selectors.placemat(case)
+        placemat = placemat_selectors.placemat(case)
         columns = [column.label for column in placemat.columns]
         domain = placemat.rows[1].domain.label
     on = [n for n, page in enumerate(pages) if any(text in page for text in texts)]
@@ -408,25 +414,25 @@ def test_a_row_taller_than_a_page_runs_on_under_headers_that_name_it(client, mem
 # Access
 
 
-@pytest.mark.parametrize("name", ["meeting_pdf", "case_pdf"])
+@pytest.mark.parametrize("name", ["reports:meeting_pdf", "reports:case_pdf"])
 def test_outsider_gets_404(client, outsider, story, name):
     client.force_login(outsider)
-    pk = story["today"].pk if name == "meeting_pdf" else story["case"].pk
+    pk = story["today"].pk if name == "reports:meeting_pdf" else story["case"].pk
     assert client.get(reverse(name, args=[pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["meeting_pdf", "case_pdf"])
+@pytest.mark.parametrize("name", ["reports:meeting_pdf", "reports:case_pdf"])
 def test_anonymous_is_sent_to_login(client, case, name):
-    pk = case.meeting.pk if name == "meeting_pdf" else case.pk
+    pk = case.meeting.pk if name == "reports:meeting_pdf" else case.pk
     response = client.get(reverse(name, args=[pk]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("name", ["meeting_pdf", "case_pdf"])
+@pytest.mark.parametrize("name", ["reports:meeting_pdf", "reports:case_pdf"])
 def test_post_is_not_allowed(client, member, case, name):
     client.force_login(member)
-    pk = case.meeting.pk if name == "meeting_pdf" else case.pk
+    pk = case.meeting.pk if name == "reports:meeting_pdf" else case.pk
     assert client.post(reverse(name, args=[pk])).status_code == 405
 
 
@@ -436,7 +442,7 @@ def test_post_is_not_allowed(client, member, case, name):
 
 def test_pdf_is_tagged_with_language_and_title(client, member, story):
     client.force_login(member)
-    response = client.get(reverse("meeting_pdf", args=[story["today"].pk]))
+    response = client.get(reverse("reports:meeting_pdf", args=[story["today"].pk]))
     reader = PdfReader(io.BytesIO(response.content))
     root = reader.trailer["/Root"]
 
@@ -476,8 +482,8 @@ def test_case_pdf_queries_do_not_grow_with_tips(client, member, noord):
         add_tips(case, n)
     client.force_login(member)
 
-    assert count_queries(client, reverse("case_pdf", args=[few.pk])) == count_queries(
-        client, reverse("case_pdf", args=[many.pk])
+    assert count_queries(client, reverse("reports:case_pdf", args=[few.pk])) == count_queries(
+        client, reverse("reports:case_pdf", args=[many.pk])
     )
 
 
@@ -489,9 +495,9 @@ def test_meeting_pdf_queries_do_not_grow_with_tips(client, member, noord):
         add_tips(case, n)
     client.force_login(member)
 
-    assert count_queries(client, reverse("meeting_pdf", args=[few.meeting.pk])) == count_queries(
-        client, reverse("meeting_pdf", args=[many.meeting.pk])
-    )
+    assert count_queries(
+        client, reverse("reports:meeting_pdf", args=[few.meeting.pk])
+    ) == count_queries(client, reverse("reports:meeting_pdf", args=[many.meeting.pk]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,7 +557,7 @@ def test_render_pdf_does_not_fetch_foreign_urls(monkeypatch):
 def test_meeting_without_cases_still_has_a_report(client, member, noord):
     meeting = MeetingFactory(network=noord, place="Buurthuis Oost")
     client.force_login(member)
-    response = client.get(reverse("meeting_pdf", args=[meeting.pk]))
+    response = client.get(reverse("reports:meeting_pdf", args=[meeting.pk]))
 
     assert response.status_code == 200
     text = flat(pdf_text(response.content))
@@ -562,12 +568,12 @@ def test_meeting_without_cases_still_has_a_report(client, member, noord):
 
 
 def test_an_unchanged_meeting_pdf_is_served_from_the_cache(client, member, story, monkeypatch):
-    url = reverse("meeting_pdf", args=[story["case"].meeting_id])
+    url = reverse("reports:meeting_pdf", args=[story["case"].meeting_id])
     client.force_login(member)
     first = client.get(url).content
     renders = []
     monkeypatch.setattr(
-        "sessions.views.reports.render_pdf", lambda *a, **k: renders.append(1) or b"%PDF-new"
+        "reports.views.render_pdf", lambda *a, **k: renders.append(1) or b"%PDF-new"
     )
     assert client.get(url).content == first
     assert renders == []
@@ -576,10 +582,10 @@ def test_an_unchanged_meeting_pdf_is_served_from_the_cache(client, member, story
 def test_a_change_through_the_services_shows_in_the_next_pdf(client, member, story):
     import uuid
 
-    from sessions.services import add_tip
+    from sessions.services.tips import add_tip
 
     case = story["case"]
-    url = reverse("meeting_pdf", args=[case.meeting_id])
+    url = reverse("reports:meeting_pdf", args=[case.meeting_id])
     client.force_login(member)
     assert "Boodschappen samen met de buurman" not in flat(pdf_text(client.get(url).content))
     goal = case.goals.first()

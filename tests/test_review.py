@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from akad.models import Role
-from sessions import services
+from networks.models import Role
 from sessions.models import Decision, Result, TipOutcome
-from sessions.selectors import awaiting_follow_up
+from sessions.selectors.follow_up import awaiting_follow_up
+from sessions.services.follow_up import record_outcome
+from sessions.services.tips import choose_tip, record_decision
 from tests.clients import HTMX, english_client
 from tests.factories import (
     CaseDiscussionFactory,
@@ -28,7 +29,7 @@ from tests.factories import (
 
 
 def review_url(case) -> str:
-    return reverse("review", args=[case.pk])
+    return reverse("casework:review", args=[case.pk])
 
 
 def choose_data(tip, *, chosen=True, who="", what="", when="", decision=""):
@@ -73,7 +74,7 @@ def test_case_bringer_chooses_decides_and_records_outcome(case, case_bringer, ti
     client = english_client(case_bringer)
 
     response = client.post(
-        reverse("review_tip", args=[tip.pk]),
+        reverse("casework:review_tip", args=[tip.pk]),
         choose_data(tip, who="Anouk (MEE)", what="Buurvrouw vragen", when="voor 1 maart"),
     )
     assert response.status_code == 302
@@ -88,7 +89,7 @@ def test_case_bringer_chooses_decides_and_records_outcome(case, case_bringer, ti
     assert list(awaiting_follow_up(later_meeting)) == [tip]
 
     client.post(
-        reverse("review_tip", args=[tip.pk]),
+        reverse("casework:review_tip", args=[tip.pk]),
         choose_data(
             tip,
             who="Anouk (MEE)",
@@ -102,7 +103,7 @@ def test_case_bringer_chooses_decides_and_records_outcome(case, case_bringer, ti
     assert tip.action_who == "Anouk (MEE)"
 
     response = client.post(
-        reverse("review_outcome", args=[tip.pk]),
+        reverse("casework:review_outcome", args=[tip.pk]),
         outcome_data(
             tip, result=Result.DID_NOT_WORK, why="Te vroeg op de dag", reported_by="Anouk"
         ),
@@ -120,10 +121,10 @@ def test_case_bringer_chooses_decides_and_records_outcome(case, case_bringer, ti
 
 
 def test_unticking_a_tip_clears_the_clients_decision(case, case_bringer, tip):
-    services.choose_tip(tip=tip, chosen=True, action_who="Anouk")
-    services.record_decision(tip=tip, decision=Decision.ACCEPTED)
+    choose_tip(tip=tip, chosen=True, action_who="Anouk")
+    record_decision(tip=tip, decision=Decision.ACCEPTED)
     english_client(case_bringer).post(
-        reverse("review_tip", args=[tip.pk]),
+        reverse("casework:review_tip", args=[tip.pk]),
         choose_data(tip, chosen=False, who="Anouk", decision=Decision.ACCEPTED),
     )
     tip.refresh_from_db()
@@ -133,7 +134,7 @@ def test_unticking_a_tip_clears_the_clients_decision(case, case_bringer, tip):
 
 def test_a_lead_may_review_too(case, facilitator, tip):
     response = english_client(facilitator).post(
-        reverse("review_tip", args=[tip.pk]), choose_data(tip)
+        reverse("casework:review_tip", args=[tip.pk]), choose_data(tip)
     )
     assert response.status_code == 302
     tip.refresh_from_db()
@@ -141,8 +142,8 @@ def test_a_lead_may_review_too(case, facilitator, tip):
 
 
 def test_outcome_reported_in_a_meeting_shows_on_the_review(case, case_bringer, tip, later_meeting):
-    services.choose_tip(tip=tip, chosen=True)
-    services.record_outcome(
+    choose_tip(tip=tip, chosen=True)
+    record_outcome(
         tip=tip,
         tried=True,
         result=Result.WORKED,
@@ -162,16 +163,16 @@ def test_review_page_shows_case_tips_and_summary(case, case_bringer):
     org = OrganisationFactory(network=case.meeting.network, name="Formulierenbrigade")
     chosen = TipFactory(case=case, text="Hulp bij de brieven", organisation=org, given_by="Sanne")
     TipFactory(case=case, text="Koffieochtend in het buurthuis")
-    services.choose_tip(tip=chosen, chosen=True)
-    services.record_decision(tip=chosen, decision=Decision.ACCEPTED)
-    services.record_outcome(tip=chosen, tried=True, result=Result.PARTLY)
+    choose_tip(tip=chosen, chosen=True)
+    record_decision(tip=chosen, decision=Decision.ACCEPTED)
+    record_outcome(tip=chosen, tried=True, result=Result.PARTLY)
 
     response = english_client(case_bringer).get(review_url(case))
     page = response.content.decode()
     assert response.status_code == 200
     assert case.client.pseudonym in page
     assert case.question in page
-    assert reverse("case_pdf", args=[case.pk]) in page
+    assert reverse("reports:case_pdf", args=[case.pk]) in page
     assert "Hulp bij de brieven" in page and "Formulierenbrigade" in page and "Sanne" in page
     summary = response.context["summary"]
     assert (summary.total, summary.chosen, summary.accepted, summary.with_outcome) == (2, 1, 1, 1)
@@ -189,13 +190,16 @@ def test_member_may_look_but_not_change(case, member, tip):
     response = client.get(review_url(case))
     assert response.status_code == 200
     assert tip.text in response.content.decode()
-    assert reverse("review_tip", args=[tip.pk]) not in response.content.decode()
+    assert reverse("casework:review_tip", args=[tip.pk]) not in response.content.decode()
 
-    assert client.post(reverse("review_tip", args=[tip.pk]), choose_data(tip)).status_code == 403
-    services.choose_tip(tip=tip, chosen=False)
+    assert (
+        client.post(reverse("casework:review_tip", args=[tip.pk]), choose_data(tip)).status_code
+        == 403
+    )
+    choose_tip(tip=tip, chosen=False)
     assert (
         client.post(
-            reverse("review_outcome", args=[tip.pk]), outcome_data(tip, tried="no")
+            reverse("casework:review_outcome", args=[tip.pk]), outcome_data(tip, tried="no")
         ).status_code
         == 403
     )
@@ -207,9 +211,14 @@ def test_member_may_look_but_not_change(case, member, tip):
 def test_outsider_gets_404_everywhere(case, outsider, tip):
     client = english_client(outsider)
     assert client.get(review_url(case)).status_code == 404
-    assert client.post(reverse("review_tip", args=[tip.pk]), choose_data(tip)).status_code == 404
-    services.choose_tip(tip=tip, chosen=True)
-    response = client.post(reverse("review_outcome", args=[tip.pk]), outcome_data(tip, tried="no"))
+    assert (
+        client.post(reverse("casework:review_tip", args=[tip.pk]), choose_data(tip)).status_code
+        == 404
+    )
+    choose_tip(tip=tip, chosen=True)
+    response = client.post(
+        reverse("casework:review_outcome", args=[tip.pk]), outcome_data(tip, tried="no")
+    )
     assert response.status_code == 404
     assert not TipOutcome.objects.exists()
 
@@ -217,22 +226,22 @@ def test_outsider_gets_404_everywhere(case, outsider, tip):
 def test_anonymous_is_sent_to_login(case, tip):
     response = Client().get(review_url(case))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_get_only_and_post_only(case, case_bringer, tip):
     client = english_client(case_bringer)
     assert client.post(review_url(case)).status_code == 405
-    assert client.get(reverse("review_tip", args=[tip.pk])).status_code == 405
-    assert client.get(reverse("review_outcome", args=[tip.pk])).status_code == 405
+    assert client.get(reverse("casework:review_tip", args=[tip.pk])).status_code == 405
+    assert client.get(reverse("casework:review_outcome", args=[tip.pk])).status_code == 405
 
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_invalid_outcome_keeps_what_was_typed(case, case_bringer, tip, htmx):
-    services.choose_tip(tip=tip, chosen=True)
+    choose_tip(tip=tip, chosen=True)
     extra = HTMX if htmx else {}
     response = english_client(case_bringer).post(
-        reverse("review_outcome", args=[tip.pk]),
+        reverse("casework:review_outcome", args=[tip.pk]),
         outcome_data(
             tip, tried="yes", result="", why="De wandeling was te vroeg", reported_by="Anouk"
         ),
@@ -251,11 +260,11 @@ def test_invalid_outcome_keeps_what_was_typed(case, case_bringer, tip, htmx):
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_double_submit_of_a_follow_up_stores_it_once(case, case_bringer, tip, htmx):
-    services.choose_tip(tip=tip, chosen=True)
+    choose_tip(tip=tip, chosen=True)
     client = english_client(case_bringer)
     data = outcome_data(tip, result=Result.WORKED, why="Ze gaat elke week")
     extra = HTMX if htmx else {}
-    url = reverse("review_outcome", args=[tip.pk])
+    url = reverse("casework:review_outcome", args=[tip.pk])
     first, again = client.post(url, data, **extra), client.post(url, data, **extra)
     assert first.status_code == again.status_code
     assert TipOutcome.objects.filter(tip=tip).count() == 1
@@ -267,22 +276,24 @@ def test_a_double_submit_of_a_follow_up_stores_it_once(case, case_bringer, tip, 
 def test_a_follow_up_key_used_for_another_tip_is_refused(case, case_bringer, tip):
     other = TipFactory(case=case, domain=tip.domain, column=tip.column)
     for chosen in (tip, other):
-        services.choose_tip(tip=chosen, chosen=True)
+        choose_tip(tip=chosen, chosen=True)
     key = uuid.uuid4()
-    services.record_outcome(tip=tip, tried=False, key=key)
+    record_outcome(tip=tip, tried=False, key=key)
     response = english_client(case_bringer).post(
-        reverse("review_outcome", args=[other.pk]), outcome_data(other, tried="no", key=key), **HTMX
+        reverse("casework:review_outcome", args=[other.pk]),
+        outcome_data(other, tried="no", key=key),
+        **HTMX,
     )
     assert "This form was already used for another tip." in response.content.decode()
     assert not other.outcomes.exists()
 
 
 def test_a_follow_up_form_without_its_key_says_it_is_out_of_date(case, case_bringer, tip):
-    services.choose_tip(tip=tip, chosen=True)
+    choose_tip(tip=tip, chosen=True)
     data = outcome_data(tip, tried="no", why="Geen tijd gehad")
     data[f"tip{tip.pk}-outcome-key"] = "nope"
     response = english_client(case_bringer).post(
-        reverse("review_outcome", args=[tip.pk]), data, **HTMX
+        reverse("casework:review_outcome", args=[tip.pk]), data, **HTMX
     )
     page = response.content.decode()
     assert "This form is out of date. Send it again." in page
@@ -292,7 +303,7 @@ def test_a_follow_up_form_without_its_key_says_it_is_out_of_date(case, case_brin
 
 def test_outcome_for_a_tip_not_taken_to_the_client_is_refused(case, case_bringer, tip):
     response = english_client(case_bringer).post(
-        reverse("review_outcome", args=[tip.pk]), outcome_data(tip, tried="no"), **HTMX
+        reverse("casework:review_outcome", args=[tip.pk]), outcome_data(tip, tried="no"), **HTMX
     )
     assert response.status_code == 200
     assert "Only a tip taken to the client can get a follow-up." in response.content.decode()
@@ -302,7 +313,7 @@ def test_outcome_for_a_tip_not_taken_to_the_client_is_refused(case, case_bringer
 def test_htmx_post_returns_only_the_card(case, case_bringer, tip):
     client = english_client(case_bringer)
     response = client.post(
-        reverse("review_tip", args=[tip.pk]), choose_data(tip, who="Anouk"), **HTMX
+        reverse("casework:review_tip", args=[tip.pk]), choose_data(tip, who="Anouk"), **HTMX
     )
     page = response.content.decode().strip()
     assert response.status_code == 200
@@ -312,9 +323,11 @@ def test_htmx_post_returns_only_the_card(case, case_bringer, tip):
     assert "✓ Taken to the client" in page
     assert response["HX-Trigger"] == '{"review-changed": {}}'
 
-    services.choose_tip(tip=tip, chosen=True)
+    choose_tip(tip=tip, chosen=True)
     response = client.post(
-        reverse("review_outcome", args=[tip.pk]), outcome_data(tip, result=Result.WORKED), **HTMX
+        reverse("casework:review_outcome", args=[tip.pk]),
+        outcome_data(tip, result=Result.WORKED),
+        **HTMX,
     )
     page = response.content.decode().strip()
     assert page.startswith(f'<article id="tip-{tip.pk}"') and "<html" not in page
@@ -342,9 +355,9 @@ def make_tips(case, n: int, meeting) -> None:
             case=case, domain=domain, column=column, organisation=org if i % 2 else None
         )
         if i % 3 == 0:
-            services.choose_tip(tip=tip, chosen=True, action_who="Anouk")
-            services.record_outcome(tip=tip, tried=True, result=Result.WORKED, reported_in=meeting)
-            services.record_outcome(tip=tip, tried=False)
+            choose_tip(tip=tip, chosen=True, action_who="Anouk")
+            record_outcome(tip=tip, tried=True, result=Result.WORKED, reported_in=meeting)
+            record_outcome(tip=tip, tried=False)
 
 
 def test_query_count_does_not_grow_with_the_tips(noord, case_bringer, facilitator):

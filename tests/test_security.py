@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import Step
+from sessions.services.live import go_to_step
 
 TEMPLATES = Path(settings.BASE_DIR, "templates")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -29,7 +29,7 @@ def test_templates_have_no_inline_script_style_or_handlers(path):
 
 def test_pages_carry_a_strict_content_security_policy(client, facilitator, case):
     client.force_login(facilitator)
-    response = client.get(reverse("console", args=[case.pk]))
+    response = client.get(reverse("casework:console", args=[case.pk]))
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
@@ -40,7 +40,9 @@ def test_pages_carry_a_strict_content_security_policy(client, facilitator, case)
 def test_a_write_without_csrf_token_is_refused(facilitator, case):
     client = Client(enforce_csrf_checks=True)
     client.force_login(facilitator)
-    response = client.post(reverse("change_step", args=[case.pk]), {"step": Step.TIPS.value})
+    response = client.post(
+        reverse("casework:change_step", args=[case.pk]), {"step": Step.TIPS.value}
+    )
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.step == Step.OPENING
@@ -48,12 +50,12 @@ def test_a_write_without_csrf_token_is_refused(facilitator, case):
 
 def test_htmx_sends_the_csrf_token_from_the_body(client, facilitator, case):
     client.force_login(facilitator)
-    html = client.get(reverse("console", args=[case.pk])).content.decode()
+    html = client.get(reverse("casework:console", args=[case.pk])).content.decode()
     assert re.search(r"<body[^>]*hx-headers='\{\"X-CSRFToken\": \"[^\"]+\"\}'", html)
 
 
 def test_login_is_throttled_after_five_failures(client, facilitator):
-    url = reverse("login")
+    url = reverse("accounts:login")
     for _ in range(5):
         client.post(url, {"username": facilitator.email, "password": "wrong"})
     response = client.post(
@@ -64,7 +66,7 @@ def test_login_is_throttled_after_five_failures(client, facilitator):
 
 
 def test_other_spellings_of_the_address_share_the_five_attempts(client, facilitator):
-    url = reverse("login")
+    url = reverse("accounts:login")
     spellings = [facilitator.email, facilitator.email.upper(), f" {facilitator.email.title()} "]
     for n in range(5):
         client.post(url, {"username": spellings[n % 3], "password": "wrong"})
@@ -105,11 +107,11 @@ def test_other_spellings_of_the_address_share_the_five_attempts(client, facilita
 def test_failed_logins_count_per_client_address(
     settings, facilitator, proxies, headers, same_client
 ):
-    from akad.accounts import client_address_settings
+    from akad.proxies import client_address_settings
 
     for name, value in client_address_settings(proxies=proxies).items():
         setattr(settings, name, value)
-    url = reverse("login")
+    url = reverse("accounts:login")
     first, second = Client(REMOTE_ADDR="10.0.0.2"), Client(REMOTE_ADDR="10.0.0.2")
     for _ in range(5):
         first.post(url, {"username": facilitator.email, "password": "wrong"}, **headers[0])
@@ -123,7 +125,7 @@ def test_failed_logins_count_per_client_address(
 
 def test_login_with_e_mail_and_password(client, facilitator):
     response = client.post(
-        reverse("login"),
+        reverse("accounts:login"),
         {"username": facilitator.email.upper(), "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
@@ -131,15 +133,15 @@ def test_login_with_e_mail_and_password(client, facilitator):
 
 
 def test_anonymous_users_are_sent_to_the_login(client, case):
-    response = client.get(reverse("console", args=[case.pk]))
+    response = client.get(reverse("casework:console", args=[case.pk]))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_an_htmx_request_without_a_session_gets_401_not_the_login_page(client, case):
     """htmx would follow the redirect and swap the login page in, counting it as saved."""
     response = client.post(
-        reverse("save_presentation", args=[case.pk]),
+        reverse("casework:save_presentation", args=[case.pk]),
         {"strengths": "Zorgt goed voor haar kat"},
         HTTP_HX_REQUEST="true",
     )
@@ -154,7 +156,7 @@ def test_a_refused_form_says_the_page_expired(facilitator, case):
     client = Client(enforce_csrf_checks=True)
     client.force_login(facilitator)
     response = client.post(
-        reverse("add_tip", args=[case.pk]), {"text": "Buurtbus"}, HTTP_HX_REQUEST="true"
+        reverse("casework:add_tip", args=[case.pk]), {"text": "Buurtbus"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 403
     assert response["X-Akad-Reason"] == "expired"  # app.js: "reload the page", not "not allowed"
@@ -163,7 +165,10 @@ def test_a_refused_form_says_the_page_expired(facilitator, case):
 
 def test_pages_with_care_data_are_not_kept_in_the_browser_cache(client, facilitator, case):
     client.force_login(facilitator)
-    for url in (reverse("console", args=[case.pk]), reverse("review", args=[case.pk])):
+    for url in (
+        reverse("casework:console", args=[case.pk]),
+        reverse("casework:review", args=[case.pk]),
+    ):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], url
 
@@ -176,8 +181,8 @@ def test_sessions_expire(settings):
 
 def test_dutch_by_default_english_on_request(client, facilitator, case):
     client.force_login(facilitator)
-    services.go_to_step(case=case, step=Step.OPENING)
-    url = reverse("console", args=[case.pk])
+    go_to_step(case=case, step=Step.OPENING)
+    url = reverse("casework:console", args=[case.pk])
     dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="nl">' in dutch
     client.post(reverse("set_language"), {"language": "en", "next": url})
@@ -188,7 +193,7 @@ def test_dutch_by_default_english_on_request(client, facilitator, case):
 
 def test_other_networks_get_a_dutch_not_found_page(client, outsider, case):
     client.force_login(outsider)
-    response = client.get(reverse("review", args=[case.pk]))
+    response = client.get(reverse("casework:review", args=[case.pk]))
     assert response.status_code == 404
     html = response.content.decode()
     assert "Niet gevonden" in html and str(case.client) not in html
@@ -196,7 +201,7 @@ def test_other_networks_get_a_dutch_not_found_page(client, outsider, case):
 
 def test_a_member_without_the_role_gets_a_clear_403_page(client, case_bringer, case):
     client.force_login(case_bringer)
-    response = client.get(reverse("console", args=[case.pk]))
+    response = client.get(reverse("casework:console", args=[case.pk]))
     assert response.status_code == 403
     assert "Je rol in dit netwerk staat dit niet toe" in response.content.decode()
 
@@ -205,28 +210,28 @@ def test_a_user_changes_their_own_password_and_other_devices_are_logged_out(faci
     laptop, phone = Client(), Client()
     for device in (laptop, phone):
         device.post(
-            reverse("login"),
+            reverse("accounts:login"),
             {"username": facilitator.email, "password": "correct horse battery staple"},
         )
     response = laptop.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {
             "old_password": "correct horse battery staple",
             "new_password1": "wandelen langs het IJ 42",
             "new_password2": "wandelen langs het IJ 42",
         },
     )
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302 and response.url == reverse("casework:home")
     facilitator.refresh_from_db()
     assert facilitator.check_password("wandelen langs het IJ 42")
-    assert laptop.get(reverse("home")).status_code == 200  # this device stays logged in
-    assert phone.get(reverse("home")).status_code == 302  # the other one is logged out
+    assert laptop.get(reverse("casework:home")).status_code == 200  # this device stays logged in
+    assert phone.get(reverse("casework:home")).status_code == 302  # the other one is logged out
 
 
 def test_a_wrong_old_password_is_refused_in_the_apps_own_dutch(client, facilitator):
     client.force_login(facilitator)
     response = client.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {"old_password": "fout", "new_password1": "x1y2z3w4v5", "new_password2": "x1y2z3w4v5"},
     )
     assert response.status_code == 200

@@ -1,5 +1,5 @@
 from sessions.models import Tip
-from sessions.selectors import placemat
+from sessions.selectors.placemat import placemat
 from tests.factories import TipFactory
 
 

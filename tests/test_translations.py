@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import Step
+from sessions.services.live import go_to_step
 
 BASE_DIR = Path(settings.BASE_DIR)
 PO_PATH = BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
@@ -134,8 +134,8 @@ def test_makemessages_finds_no_new_or_removed_msgid(tmp_path, settings, monkeypa
 @pytest.fixture
 def opening_url(client, facilitator, case):
     client.force_login(facilitator)
-    services.go_to_step(case=case, step=Step.OPENING)
-    return reverse("console", args=[case.pk])
+    go_to_step(case=case, step=Step.OPENING)
+    return reverse("casework:console", args=[case.pk])
 
 
 def test_the_console_speaks_dutch_by_default(client, opening_url):

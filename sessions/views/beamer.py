@@ -13,50 +13,35 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
 from akad.http import HtmxHttpRequest, is_whole_number
+from networks.access import viewer_for
 
-from ..access import meeting_for_user
-from ..models import Meeting, Step
-from ..selectors import awaiting_follow_up, follow_ups_reported_in, placemat
-from .console import step_context
+from ..models import Meeting
+from ..selectors.objects import meeting_for
+from ..steps import beamer_context
 
 PASS_SALT = "akad.beamer-poll"
 PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once and renews it
 
 BEAMER = "sessions/beamer.html"
-PLACEMAT_STEPS = {Step.DOMAINS, Step.TIPS, Step.CLOSING, Step.EVALUATION}
 
 
-def beamer_context(meeting: Meeting, user) -> dict:
-    context: dict = {
-        "meeting": meeting,
-        "version": meeting.version,
-        "poll_pass": signing.dumps([meeting.pk, user.pk], salt=PASS_SALT, compress=True),
-        "server_now": timezone.now(),
-    }
-    case = meeting.current_case  # loaded with the meeting (access.meeting_for_user)
-    if case is None:
-        return context
-    case.meeting = meeting
-    context.update(step_context(case))
-    step = case.current_step
-    if step == Step.FOLLOW_UP:
-        context["awaiting"] = awaiting_follow_up(meeting)
-        context["reported"] = follow_ups_reported_in(meeting)
-    elif step in PLACEMAT_STEPS:
-        context["placemat"] = placemat(case)
-    return context
+def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> HttpResponse:
+    context = beamer_context(meeting)
+    context["poll_pass"] = signing.dumps(
+        [meeting.pk, request.user.pk], salt=PASS_SALT, compress=True
+    )
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for_user(request.user, pk)
-    return render(request, BEAMER, beamer_context(meeting, request.user))
+    meeting = meeting_for(viewer_for(request), pk)
+    return render_beamer(request, meeting, BEAMER)
 
 
 def _pass_is_valid(token: str, meeting_pk: int) -> bool:
@@ -76,7 +61,7 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if version is not None and version == int(seen):
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
-        login = f"{reverse('login')}?next={reverse('beamer', args=[pk])}"
+        login = f"{reverse('accounts:login')}?next={reverse('casework:beamer', args=[pk])}"
         return HttpResponseClientRedirect(login) if request.htmx else HttpResponse(status=401)
-    meeting = meeting_for_user(request.user, pk)
-    return render(request, f"{BEAMER}#content", beamer_context(meeting, request.user))
+    meeting = meeting_for(viewer_for(request), pk)
+    return render_beamer(request, meeting, f"{BEAMER}#content")

@@ -69,7 +69,7 @@ def log_in(page, live_server, email: str, password: str) -> None:
 
 def noord_case(*domains: str, **fields):
     """A case of network Noord (facilitator: facilitator@noord.example) with `domains` marked."""
-    from akad.models import Role
+    from networks.models import Role
     from tests.factories import CaseDiscussionFactory, MembershipFactory, NetworkFactory, mark
 
     noord = NetworkFactory(name="Noord")
@@ -87,4 +87,4 @@ def open_console(page, live_server, case, email: str = "facilitator@noord.exampl
     from tests.factories import PASSWORD
 
     log_in(page, live_server, email, PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[case.pk]))
+    page.goto(live_server.url + reverse("casework:console", args=[case.pk]))

@@ -14,8 +14,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from sessions import services
 from sessions.models import Step, Tip
+from sessions.services.live import go_to_step
+from sessions.services.tips import add_tip, delete_tip
 from tests.factories import (
     PASSWORD,
     TipFactory,
@@ -53,7 +54,7 @@ def case():
             text=f"{TEXTS[i % len(TEXTS)]} ({i + 1})",
             given_by="Fatima Ouali",
         )
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     return case
 
 
@@ -100,7 +101,7 @@ def test_many_tips_fit_the_screen_and_follow_the_console(browser, live_server, c
         ),
     )
     log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
-    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(live_server.url + reverse("casework:beamer", args=[case.meeting_id]))
     expect(beamer.locator(".placemat .tip")).to_have_count(30)
     settled(beamer)
     before = assert_fits(beamer, width)
@@ -109,7 +110,7 @@ def test_many_tips_fit_the_screen_and_follow_the_console(browser, live_server, c
     # The facilitator adds a long tip to the fullest row; the poll brings it, and it fits.
     goal = case.goals.select_related("domain").get(domain__key=DOMAINS[0])
     text = "Samen met de dochter een weekrooster maken: wie komt wanneer, en wat doet de buurman"
-    services.add_tip(
+    add_tip(
         case=case,
         key=uuid.uuid4(),
         domain=goal.domain,
@@ -124,7 +125,7 @@ def test_many_tips_fit_the_screen_and_follow_the_console(browser, live_server, c
 
     # Most tips are deleted: the beamer scales back up to full size.
     for tip in Tip.objects.filter(case=case).order_by("pk")[2:]:
-        services.delete_tip(tip=tip)
+        delete_tip(tip=tip)
     expect(beamer.locator(".placemat .tip")).to_have_count(2, timeout=5000)
     settled(beamer)
     few = assert_fits(beamer, width)
@@ -141,7 +142,7 @@ def test_a_resized_window_is_fitted_again(browser, live_server, case):
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
     beamer = context.new_page()
     log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
-    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(live_server.url + reverse("casework:beamer", args=[case.meeting_id]))
     settled(beamer)
     assert_fits(beamer, 1920)
 

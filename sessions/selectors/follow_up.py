@@ -1,0 +1,31 @@
+"""Follow-up (terugblik): chosen tips awaiting a report, and the reports of a meeting."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ..models import Decision, Meeting, Tip, TipOutcome
+
+
+def awaiting_follow_up(meeting: Meeting) -> QuerySet[Tip]:
+    """Chosen tips of earlier meetings of the network that nobody has reported on yet."""
+    return (
+        Tip.objects.filter(
+            case__meeting__network_id=meeting.network_id,
+            case__meeting__starts_at__lt=meeting.starts_at,
+            chosen=True,
+            outcomes__isnull=True,
+        )
+        .exclude(decision=Decision.DECLINED)
+        .select_related("case__client", "case__meeting", "domain", "column")
+        .order_by("case__meeting__starts_at", "case__client__pseudonym", "pk")
+    )
+
+
+def follow_ups_reported_in(meeting: Meeting) -> QuerySet[TipOutcome]:
+    """The follow-ups reported in this meeting (its terugblik), oldest tip first."""
+    return (
+        TipOutcome.objects.filter(reported_in=meeting)
+        .select_related("tip__case__client", "tip__domain", "tip__column")
+        .order_by("tip__case__client__pseudonym", "created_at")
+    )
