@@ -29,3 +29,8 @@ def follow_ups_reported_in(meeting: Meeting) -> QuerySet[TipOutcome]:
         .select_related("tip__case__client", "tip__domain", "tip__column")
         .order_by("tip__case__client__pseudonym", "created_at")
     )
+
+
+def awaits_follow_up(meeting: Meeting, tip: Tip) -> bool:
+    """Whether this meeting's terugblik still lists the tip (nobody reported on it yet)."""
+    return awaiting_follow_up(meeting).filter(pk=tip.pk).exists()

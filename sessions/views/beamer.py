@@ -20,6 +20,7 @@ from akad.http import HtmxHttpRequest, is_whole_number
 from networks.access import viewer_for
 
 from ..models import Meeting
+from ..selectors.meetings import version_of
 from ..selectors.objects import meeting_for
 from ..steps import beamer_context
 
@@ -57,7 +58,7 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """204 when nothing changed (one query); otherwise the new beamer content."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
     if token and is_whole_number(seen) and _pass_is_valid(token, pk):
-        version = Meeting.objects.filter(pk=pk).order_by().values_list("version", flat=True).first()
+        version = version_of(pk)
         if version is not None and version == int(seen):
             return HttpResponse(status=204)
     if not request.user.is_authenticated:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from akad.http import HtmxHttpRequest, posted_id
-from matrices.models import Column, Domain
 from networks import access
 from networks.access import viewer_for
 
@@ -25,9 +24,9 @@ from ..forms.follow_up import OutcomeForm
 from ..forms.live import DomainGoalForm, EvaluationForm, PresentationForm
 from ..models import CaseDiscussion, Step
 from ..privacy import looks_identifying
-from ..selectors.follow_up import awaiting_follow_up
+from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up
 from ..selectors.objects import case_for, tip_for
-from ..selectors.placemat import domain_choices
+from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
 from ..steps import console_context, domain_row
 
@@ -138,12 +137,8 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Save one domain row of the domains step (mark, goal, levels) and return that row."""
     case = lead_case(request, pk)
-    domain = get_object_or_404(
-        Domain,
-        pk=posted_id(request, "domain"),
-        domain_set_id=case.meeting.network.matrix.domain_set_id,
-    )
-    goal = case.goals.filter(domain=domain).first()
+    domain = case_domain(case, posted_id(request, "domain"))
+    goal = case_goal(case, domain)
     form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
     row_error = None
     # A goal or level for a domain that is not marked (console.js ticks the box as soon as
@@ -198,12 +193,7 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    column_id = posted_id(request, "column")
-    column = (
-        get_object_or_404(Column, pk=column_id, matrix_id=case.meeting.network.matrix_id)
-        if column_id is not None
-        else None
-    )
+    column = case_column(case, posted_id(request, "column"))
     live.set_spotlight(case=case, column=column)
     if column is None:
         announce = _("Spotlight on all columns.")
@@ -218,7 +208,7 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
     """Terugblik: what came of a chosen tip of an earlier meeting, reported in this one."""
     case = lead_case(request, pk)
     tip = tip_for(viewer_for(request), tip_pk)
-    if not awaiting_follow_up(case.meeting).filter(pk=tip.pk).exists():
+    if not awaits_follow_up(case.meeting, tip):
         # Recorded already (a double click, a retry after a lost answer) or not one of this
         # meeting's terugblik: nothing to store, show the list as it is.
         return render_panel(request, case)
