@@ -81,9 +81,10 @@ def test_the_admin_offers_presets_only_to_copy(admin_client):
         assert f'<option value="{matrix.pk}">{matrix.name}</option>' in page
     noord = add_network_in_admin(admin_client, "Noord", "akad")
     assert noord.matrix.preset_key == ""
-    assert f'<option value="{noord.matrix_id}"' not in admin_client.get(
-        reverse("admin:networks_network_add")
-    ).content.decode()
+    assert (
+        f'<option value="{noord.matrix_id}"'
+        not in admin_client.get(reverse("admin:networks_network_add")).content.decode()
+    )
 
 
 def test_a_new_network_needs_a_preset(admin_client):
