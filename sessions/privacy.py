@@ -8,7 +8,8 @@ identifies a person. This module finds, in Dutch (or English) free text, what lo
 - a phone number (Dutch mobiles and landlines, +31…, 0031…, and foreign numbers written
   with + or 00; checked with the `phonenumbers` library, so dates, times, amounts, years,
   IP addresses and ZRM levels are not phone numbers);
-- a Dutch postcode (1234 AB) with a house number, a town or a street address next to it;
+- a Dutch postcode (1234 AB, 1234AB 12); one whose digits could be a year (2019 AB) only
+  with a house number, a town, the word postcode or a street address next to it;
 - a street address (a street name with a common Dutch street suffix and a house number:
   Dorpsstraat 12, Laan van Meerdervoort 123a);
 - a date of birth: a full date with a cue (geboren, geb., geboortedatum, born), or a bare
@@ -21,8 +22,9 @@ The API:
 - `findings(text)`: what was found, as `Finding`s (kind and span) in order of position;
 - `warning_for(text)`: one message, in the user's language, naming what was found, for a
   text that is saved anyway (the presentation of a case);
-- `looks_identifying(text)`: the first thing found, as a short message, or None (forms,
-  services and the console call it);
+- `looks_identifying(text)`: the first thing found, as a short message, or None; as it
+  always did, it also calls any number of 9 digits a BSN and one of 10 or more a phone
+  number (forms, services and the console call it);
 - `pseudonym_problem(text)`: the stricter rule for a pseudonym: none of the above, no full
   date at all and no long number (6 digits or more).
 
@@ -40,6 +42,7 @@ from datetime import date
 from enum import StrEnum
 
 import phonenumbers
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from stdnum.nl import bsn
@@ -200,7 +203,7 @@ def _full_year(year: str) -> int:
     digits = year.lstrip("'")
     if len(digits) == 4:
         return int(digits)
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     full = 2000 + int(digits)
     return full if full <= this_year else full - 100
 
@@ -213,7 +216,7 @@ class _Scan:
         self.any_date = any_date  # every full date is reported as a date of birth
         self.taken = bytearray(len(text))
         self.found: list[Finding] = []
-        today = date.today()
+        today = timezone.localdate()
         self.today = today
         self.latest_bare_birth_year = today.year - 10
 
