@@ -179,7 +179,7 @@ NOT_A_HOUSE_NUMBER = re.compile(
 )
 
 POSTCODE = re.compile(
-    rf"(?<!\w)([1-9][0-9]{{3}})( ?)([A-Z]{{2}})(?![{LETTER}])"
+    rf"(?<!\w)([1-9][0-9]{{3}})( ?)([A-Za-z]{{2}})(?![{LETTER}])"
     r"(?:,? {0,2}([0-9]{1,5})(?![0-9])( ?[a-zA-Z](?![\w])|-[0-9]{1,4}(?![0-9]))?)?"
 )
 TOWN_AFTER = re.compile(rf",? {{1,3}}(?:'s-|'t )?[A-Z][{LETTER}]")
@@ -252,7 +252,7 @@ class _Scan:
 
     # Dates ------------------------------------------------------------------------------------
 
-    def _date(self, start: int, end: int, born: date | None) -> None:
+    def _date(self, start: int, end: int, born: date | None, *, short_year: bool = False) -> None:
         if born is None or not self.is_free(start, end):
             return
         cue = BIRTH_CUE.search(self.text, max(0, start - 40), start)
@@ -260,7 +260,11 @@ class _Scan:
             if born <= self.today:
                 self.add(Kind.BIRTH_DATE, start, end)
                 return
-        elif 1900 <= born.year <= self.latest_bare_birth_year:
+        # Without a cue, a year of two digits counts from 1927 to 1999 only: 12/3/45 may be a
+        # birthday, 1.2.10 (a version) and 3/4/10 (a score) are not.
+        elif 1900 <= born.year <= self.latest_bare_birth_year and not (
+            short_year and born.year >= 2000
+        ):
             self.add(Kind.BIRTH_DATE, start, end, certain=False)
             return
         self.take(start, end)  # a date, not of birth: not a phone number or BSN either
@@ -269,18 +273,19 @@ class _Scan:
         text = self.text
         for match in DAY_FIRST_DATE.finditer(text):
             day, _sep, month, year = match.groups()
-            self._date(*match.span(), _date_or_none(_full_year(year), int(month), int(day)))
+            born = _date_or_none(_full_year(year), int(month), int(day))
+            self._date(*match.span(), born, short_year=len(year) == 2)
         for match in YEAR_FIRST_DATE.finditer(text):
             year, _sep, month, day = match.groups()
             self._date(*match.span(), _date_or_none(int(year), int(month), int(day)))
         for match in DAY_MONTH_YEAR.finditer(text):
             day, month, year = match.groups()
-            month_number = MONTH_NUMBER[month.lower()]
-            self._date(*match.span(), _date_or_none(_full_year(year), month_number, int(day)))
+            born = _date_or_none(_full_year(year), MONTH_NUMBER[month.lower()], int(day))
+            self._date(*match.span(), born, short_year=len(year.lstrip("'")) == 2)
         for match in MONTH_DAY_YEAR.finditer(text):
             month, day, year = match.groups()
-            month_number = MONTH_NUMBER[month.lower()]
-            self._date(*match.span(), _date_or_none(int(year), month_number, int(day)))
+            born = _date_or_none(int(year), MONTH_NUMBER[month.lower()], int(day))
+            self._date(*match.span(), born)
 
     def compact_dates(self) -> None:
         """Eight digits standing alone that read as ddmmyyyy or yyyymmdd."""
@@ -328,14 +333,18 @@ class _Scan:
         text = self.text
         address_ends = {f.end for f in self.found if f.kind == Kind.ADDRESS}
         for match in POSTCODE.finditer(text):
-            digits, space, letters, number, _addition = match.groups()
-            if letters in ("SA", "SD", "SS"):
+            digits, _space, letters, number, _addition = match.groups()
+            if letters.upper() in ("SA", "SD", "SS"):
                 continue
             start, end = match.span()
+            cue = POSTCODE_CUE.search(text, max(0, start - 20), start)
+            # In lower case only after the word: "1000mg", "2024 en 12" are no postcodes.
+            if not (letters.isupper() or cue):
+                continue
             in_context = (
-                number is not None
+                cue
+                or number is not None
                 or TOWN_AFTER.match(text, end)
-                or POSTCODE_CUE.search(text, max(0, start - 20), start)
                 or any(
                     start - gap in address_ends and not text[start - gap : start].strip(" ,")
                     for gap in range(4)

@@ -168,6 +168,8 @@ def test_two_phone_numbers_next_to_each_other_are_two():
         ("2011 AB Haarlem", "2011 AB"),  # a year-like postcode with a town
         ("postcode 2011 AB", "2011 AB"),
         ("Kerkstraat 5, 2011 AB", "2011 AB"),
+        ("postcode 1234ab", "1234ab"),  # lower case only after the word
+        ("Postcode: 1234 ab 5", "1234 ab 5"),
     ],
 )
 def test_a_postcode_is_found(text, postcode):
@@ -175,7 +177,17 @@ def test_a_postcode_is_found(text, postcode):
 
 
 @pytest.mark.parametrize(
-    "text", ["1234 SA", "1234 SS 12", "In 2023 NL bezocht", "sinds 2019 GGZ", "0123 AB", "1234 ABC"]
+    "text",
+    [
+        "1234 SA",
+        "1234 SS 12",
+        "In 2023 NL bezocht",
+        "sinds 2019 GGZ",
+        "0123 AB",
+        "1234 ABC",
+        "1000mg paracetamol",
+        "tussen 2024 en 12 maart",
+    ],
 )
 def test_what_is_no_postcode(text):
     assert Kind.POSTCODE not in [f.kind for f in findings(text)]
@@ -285,6 +297,8 @@ def test_a_full_date_after_a_birth_cue_is_certainly_a_date_of_birth(text, birth_
         "in 1945",
         "Kamer 12-3",
         "14:00-16:00",
+        "Versie 1.2.10 van de app",
+        "Score 3/4/10 bij intake",
     ],
 )
 def test_what_is_no_date_of_birth(text):
@@ -297,9 +311,11 @@ def test_a_bare_date_is_a_possible_date_of_birth_up_to_ten_years_ago():
     assert kinds("1-1-2017") == []
     assert kinds("1-1-1900") == ["birth_date"]
     assert kinds("31-12-1899") == []
-    assert kinds("1-1-16") == ["birth_date"]  # two digits: 2016, not 1916
+    assert kinds("1-1-27") == ["birth_date"]  # two digits: 1927, not 2027 (later than now)
+    assert kinds("1-1-99") == ["birth_date"]
+    assert kinds("1-1-16") == []  # 2016: a bare year of two digits counts from 1927 to 1999
+    assert kinds("geb. 1-1-16") == ["birth_date"]
     assert kinds("1-1-26") == []  # 2026
-    assert kinds("1-1-27") == ["birth_date"]  # 1927: not later than this year
     assert kinds("geb. 1-1-2026") == ["birth_date"]
     assert kinds("geb. 1-1-2027") == []  # not born yet
 
