@@ -28,7 +28,7 @@ from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up
 from ..selectors.objects import case_for, tip_for
 from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
-from ..steps import console_context, domain_row
+from ..steps import console_context, domain_row, jump_warning
 
 CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
@@ -103,6 +103,10 @@ def change_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         step = Step(request.POST.get("step", ""))
     except ValueError:
         return render_panel(request, case, refused=True, error=_("Unknown step."))
+    warning = jump_warning(case, step)
+    if warning and request.POST.get("confirm") != "1":
+        # Nothing moves yet: the panel asks first (the room sees no change).
+        return render_panel(request, case, confirm_step=step, confirm_warning=warning)
     live.go_to_step(case=case, step=step)
     return render_panel(request, case)
 

@@ -56,11 +56,67 @@ def test_console_walks_all_seven_steps_forward_and_back(fclient, case):
         case.refresh_from_db()
         assert case.step == step
         assert 'aria-current="step"' in response.content.decode()
-    fclient.post(url, {"step": Step.TIPS.value}, **HTMX)
+    fclient.post(url, {"step": Step.TIPS.value, "confirm": "1"}, **HTMX)
     case.refresh_from_db()
     assert case.step == Step.TIPS
     meeting = Meeting.objects.get(pk=case.meeting_id)
     assert meeting.current_case_id == case.pk
+
+
+def version(case) -> int:
+    return Meeting.objects.values_list("version", flat=True).get(pk=case.meeting_id)
+
+
+def test_a_jump_over_steps_asks_first_and_moves_nothing_until_confirmed(fclient, case):
+    url = reverse("casework:change_step", args=[case.pk])
+    fclient.post(url, {"step": Step.OPENING.value}, **HTMX)
+    before = version(case)
+
+    response = fclient.post(url, {"step": Step.TIPS.value}, **HTMX)
+
+    html = response.content.decode()
+    assert "Jump from step 1 to step 5" in html and 'name="confirm" value="1"' in html
+    case.refresh_from_db()
+    assert case.step == Step.OPENING and version(case) == before  # the beamer did not move
+    fclient.post(url, {"step": Step.TIPS.value, "confirm": "1"}, **HTMX)
+    case.refresh_from_db()
+    assert case.step == Step.TIPS and version(case) > before
+
+
+def test_next_and_back_go_straight_through(fclient, case):
+    url = reverse("casework:change_step", args=[case.pk])
+    go_to_step(case=case, step=Step.DOMAINS)
+    for step in (Step.TIPS, Step.DOMAINS):
+        assert (
+            "confirm-jump" not in fclient.post(url, {"step": step.value}, **HTMX).content.decode()
+        )
+        case.refresh_from_db()
+        assert case.step == step
+
+
+def test_a_step_of_a_case_not_yet_started_asks_before_starting_it(fclient, case):
+    url = reverse("casework:change_step", args=[case.pk])
+    response = fclient.post(url, {"step": Step.DOMAINS.value}, **HTMX)
+    assert "This case has not started yet" in response.content.decode()
+    case.refresh_from_db()
+    assert case.started_at is None
+    fclient.post(url, {"step": Step.OPENING.value}, **HTMX)  # "Start the discussion"
+    case.refresh_from_db()
+    assert case.started_at is not None and case.step == Step.OPENING
+
+
+def test_reopening_a_case_after_the_room_moved_on_asks_first(fclient, case):
+    go_to_step(case=case, step=Step.EVALUATION)
+    other = CaseDiscussionFactory(meeting=case.meeting, order=2)
+    go_to_step(case=other, step=Step.OPENING)
+    url = reverse("casework:change_step", args=[case.pk])
+
+    response = fclient.post(url, {"step": Step.CLOSING.value}, **HTMX)
+
+    assert "The beamer shows another case now" in response.content.decode()
+    assert Meeting.objects.get(pk=case.meeting_id).current_case_id == other.pk
+    fclient.post(url, {"step": Step.CLOSING.value, "confirm": "1"}, **HTMX)
+    assert Meeting.objects.get(pk=case.meeting_id).current_case_id == case.pk
 
 
 def test_unknown_step_is_refused_with_a_message(fclient, case):
@@ -391,7 +447,7 @@ def test_a_member_who_is_not_a_lead_cannot_drive_the_console(client, case):
 
 
 def test_plain_post_without_htmx_redirects_back_to_the_console(fclient, case):
-    response = fclient.post(reverse("casework:change_step", args=[case.pk]), {"step": "tips"})
+    response = fclient.post(reverse("casework:change_step", args=[case.pk]), {"step": "opening"})
     assert response.status_code == 302
     assert response.url == reverse("casework:console", args=[case.pk])
 
