@@ -4,15 +4,26 @@ The poll is the hottest request of a session (every screen, every second). An un
 poll costs one query: the full render hands the beamer a signed, short-lived pass for this
 meeting and user, and the poll then only compares `Meeting.version` and answers 204.
 A changed (or expired) poll goes through the normal login and network checks.
+
+After a change every screen of the meeting asks at once: the content is rendered once per
+meeting version and language and kept in Django's cache (per process by default; a cache
+that all processes share, such as Redis, in production), so the second screen and the
+twentieth get it without the placemat's queries or a render. Only the wrapper with each
+screen's own poll pass and the server's clock is made per request.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -30,11 +41,35 @@ PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once 
 BEAMER = "sessions/beamer.html"
 
 
+SHARED_SECONDS = 10 * 60  # a version is current for seconds to hours; then it is not asked for
+
+
+def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
+    """The beamer's content for this meeting version, rendered once and shared by all screens.
+
+    Everything in it follows from the version (every change the beamer shows raises it) and
+    the language; the one thing that runs on by itself, whether a step's timer still counts
+    (not after 12 hours), is part of the key.
+    """
+    case = meeting.current_case
+    timer_runs = case is not None and case.step_timer_runs(timezone.now())
+    key = f"akad:beamer:{meeting.pk}:v{meeting.version}:{get_language()}:{timer_runs:d}"
+    html = cache.get(key)
+    if html is None:
+        context = {**beamer_context(meeting), "server_now": None}  # the wrapper has the clock
+        html = render_to_string(f"{BEAMER}#shared-content", context, request=request)
+        cache.set(key, html, SHARED_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
+
+
 def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> HttpResponse:
-    context = beamer_context(meeting)
-    context["poll_pass"] = signing.dumps(
-        [meeting.pk, request.user.pk], salt=PASS_SALT, compress=True
-    )
+    context = {
+        "meeting": meeting,
+        "version": meeting.version,
+        "server_now": timezone.now(),
+        "poll_pass": signing.dumps([meeting.pk, request.user.pk], salt=PASS_SALT, compress=True),
+        "shared_content": shared_content(request, meeting),
+    }
     return render(request, template, context)
 
 
