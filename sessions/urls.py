@@ -22,6 +22,11 @@ urlpatterns = [
     path(
         "cases/<int:pk>/follow-up/<int:tip_pk>/", console.record_follow_up, name="record_follow_up"
     ),
+    path(
+        "cases/<int:pk>/follow-up/reported/<int:outcome_pk>/",
+        console.correct_follow_up,
+        name="correct_follow_up",
+    ),
     path("tips/<int:pk>/edit/", tips.edit_tip, name="edit_tip"),
     path("tips/<int:pk>/delete/", tips.delete_tip, name="delete_tip"),
     path("tips/<int:pk>/choose/", tips.choose_tip, name="choose_tip"),

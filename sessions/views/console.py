@@ -13,18 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from akad.http import HtmxHttpRequest, posted_id
 from networks import access
 from networks.access import viewer_for
 
-from ..forms.follow_up import OutcomeForm
+from ..forms.follow_up import OutcomeCorrectionForm, OutcomeForm
 from ..forms.live import DomainGoalForm, EvaluationForm, PresentationForm
 from ..models import CaseDiscussion, Step
 from ..privacy import looks_identifying
-from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up
+from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up, reported_follow_up
 from ..selectors.objects import case_for, tip_for
 from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
@@ -34,6 +34,7 @@ CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
 TIP_EDIT = f"{TIPS}#tip-edit"
 DOMAINS = "sessions/steps/domeinen.html"
+FOLLOW_UP = "sessions/steps/terugblik.html"
 
 
 def render_panel(
@@ -232,6 +233,36 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
         ]
         return render_panel(request, case, refused=True, awaiting=awaiting)
     return render_panel(request, case, announce=_("Follow-up saved."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct_follow_up(request: HtmxHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    """Terugblik: correct a follow-up reported in this meeting. GET: its form in place."""
+    case = lead_case(request, pk)
+    outcome = reported_follow_up(case.meeting, outcome_pk)
+    if request.method == "GET":
+        form = OutcomeCorrectionForm.of(outcome)
+        if request.htmx:
+            context = {"case": case, "outcome": outcome, "form": form}
+            return render(request, f"{FOLLOW_UP}#outcome-edit", context)
+        return render(request, CONSOLE, console_context(case, editing=outcome.pk, edit_form=form))
+    form = OutcomeCorrectionForm.of(outcome, data=request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up.correct_outcome(
+                outcome=outcome,
+                tried=data["tried"],
+                result=data["result"],
+                why=data["why"],
+                reported_by=data["reported_by"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return render_panel(request, case, refused=True, editing=outcome.pk, edit_form=form)
+    return render_panel(request, case, announce=_("Follow-up corrected."))
 
 
 @login_required
