@@ -33,6 +33,14 @@ class Step(models.TextChoices):
         return list(Step).index(self) + 1
 
 
+class ClientQuerySet(NetworkScopedQuerySet):
+    client_path = "pk"
+
+
+class MeetingQuerySet(NetworkScopedQuerySet):
+    meeting_path = "pk"
+
+
 class Client(models.Model):
     """The person a case is about. Pseudonym only: never a name, BSN, address or birth date."""
 
@@ -61,7 +69,7 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = NetworkScopedQuerySet.as_manager()
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["pseudonym"]
@@ -119,7 +127,7 @@ class Meeting(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = NetworkScopedQuerySet.as_manager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -133,6 +141,8 @@ class Meeting(models.Model):
 
 class CaseDiscussionQuerySet(NetworkScopedQuerySet):
     network_path = "meeting__network"
+    client_path = "client"
+    meeting_path = "meeting"
 
 
 PRESENTATION_MAX = 4000  # characters per presentation field: a few minutes of telling
@@ -288,6 +298,8 @@ class DomainGoal(models.Model):
 
 class TipQuerySet(NetworkScopedQuerySet):
     network_path = "case__meeting__network"
+    client_path = "case__client"
+    meeting_path = "case__meeting"
 
 
 class Decision(models.TextChoices):

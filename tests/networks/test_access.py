@@ -24,6 +24,7 @@ from django.test import Client as WebClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from networks.models import Network
 from sessions.models import CaseDiscussion, DomainGoal, Meeting, Step, Tip, TipOutcome
 from sessions.services.live import go_to_step
 from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
@@ -33,7 +34,7 @@ GET, POST = "GET", "POST"
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # which Noord object fills <pk>: "meeting", "case", "tip"; "" = no pk in the URL
+    kind: str  # which Noord object fills <pk>: "network", "meeting", "case", "tip"; "" = none
     methods: tuple[str, ...]  # the methods the view serves
     follow_up_tip: bool = False  # the URL also takes <tip_pk>: a tip awaiting follow-up
     reported_follow_up: bool = False  # the URL also takes <outcome_pk>: a follow-up reported
@@ -44,6 +45,7 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:login": Entry("", (GET, POST)),
     "accounts:logout": Entry("", (POST,)),
     "accounts:password_change": Entry("", (GET, POST)),
+    "accounts:access_log": Entry("network", (GET,)),
     "set_language": Entry("", (POST,)),
     "casework:home": Entry("", (GET,)),
     # Coordinator
@@ -105,6 +107,7 @@ def test_every_url_name_is_covered():
 
 @dataclass
 class NoordObjects:
+    network: Network
     meeting: Meeting
     case: CaseDiscussion
     tip: Tip
@@ -179,6 +182,7 @@ def noord_objects(noord, case, case_bringer) -> NoordObjects:
         tip=reported_tip, tried=False, reported_in=case.meeting, why="Geen tijd"
     )
     return NoordObjects(
+        network=noord,
         meeting=case.meeting,
         case=case,
         tip=tip,
