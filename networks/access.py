@@ -241,3 +241,16 @@ def is_member(user, network_id: int) -> bool:
 def can_facilitate(user, network_id: int) -> bool:
     """Only the network's leads are planned to facilitate a meeting: they run the console."""
     return Membership.objects.filter(user=user, network_id=network_id, role__in=LEAD_ROLES).exists()
+
+
+def log_erasure(*, network_id: int, client_number: int, actor: str, user=None) -> AccessEvent:
+    """A client was erased: the log keeps the number, who did it and when, nothing else."""
+    return AccessEvent.objects.create(
+        network_id=network_id,
+        user=user,
+        actor=actor[:200],
+        kind=AccessEvent.Kind.ERASE,
+        client_number=client_number,
+        page="",
+        path="",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,15 @@ class Network(models.Model):
     )
     timeboxes = models.JSONField(
         _("timeboxes (minutes per step)"), default=default_timeboxes, blank=True
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep client data (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "A client's data are removed this many months after their last case discussion "
+            "(python manage.py purge_expired)."
+        ),
     )
 
     class Meta:

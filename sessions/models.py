@@ -426,3 +426,37 @@ class TipOutcome(models.Model):
                 raise ValidationError(
                     {"reported_in": _("That meeting belongs to another network.")}
                 )
+
+
+class TipTally(models.Model):
+    """Counts of tips that are no longer stored (their client was erased or expired).
+
+    The network's report numbers (tips and outcomes per column over time) go on adding these,
+    so that they stay correct without the client: the tally holds numbers only, per meeting
+    and placemat column, never a text or a link to the client.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tallies")
+    column = models.ForeignKey(
+        "matrices.Column", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    formality = models.PositiveSmallIntegerField(_("formality"))
+    tips = models.PositiveIntegerField(default=0)
+    chosen = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    worked = models.PositiveIntegerField(default=0)
+    partly = models.PositiveIntegerField(default=0)
+    not_worked = models.PositiveIntegerField(default=0)
+    not_tried = models.PositiveIntegerField(default=0)
+
+    COUNTS = ("tips", "chosen", "accepted", "worked", "partly", "not_worked", "not_tried")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "column"], name="one_tally_per_cell")
+        ]
+        verbose_name = _("tally of removed tips")
+        verbose_name_plural = _("tallies of removed tips")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.tips}"
