@@ -1,7 +1,9 @@
-// Console: typed text survives a redraw of the step panel. Deleting or moving a tip, the
-// spotlight, or the follow-up of one tip redraws the whole panel: text typed elsewhere in it
-// (the next tip, another tip's follow-up) is put back, and so is the cell picked in the lists
-// (and its code). Fields with a draft (the presentation) have their own way back
+// Console: typed text survives a redraw. Deleting or moving a tip, the spotlight, or the
+// follow-up of one tip redraws the whole panel: text typed elsewhere in it (the next tip,
+// another tip's follow-up) is put back, and so is the cell picked in the lists (and its code).
+// Ticking a tip in the closing step redraws its row when the server has saved the tick, while
+// the "who" is often being typed already: what was typed meanwhile is put back, where the
+// cursor was. Fields with a draft (the presentation) have their own way back
 // (draft-fields.js). The htmx events come through console.js.
 window.AkadConsole = window.AkadConsole || {};
 window.AkadConsole.typedText = (function () {
@@ -12,22 +14,33 @@ window.AkadConsole.typedText = (function () {
     return (chosen || select.options[0] || {}).value;
   }
 
+  // The redraws that put typed text back: the whole panel, and one row of the closing step.
+  function keepsTyped(target) {
+    return Boolean(target && (target.id === "panel" || target.classList.contains("choose-row")));
+  }
+
   let typed = null;
+  let caret = null;  // where the cursor was in the field being typed in
 
   // Needs event.detail.shouldSwap as decided for this answer.
   function beforeSwap(event) {
-    const panel = event.detail.target;
-    typed = null;  // a refused answer (not swapped) must leave nothing to put back later
-    if (!event.detail.shouldSwap || !panel || panel.id !== "panel") return;
+    const target = event.detail.target;
+    typed = caret = null;  // a refused answer (not swapped) must leave nothing to put back later
+    if (!event.detail.shouldSwap || !keepsTyped(target)) return;
     typed = {};
-    panel.querySelectorAll('input[type="text"][id], textarea[id]').forEach(function (field) {
-      if (field.value !== field.defaultValue && !field.dataset.draftKey) typed[field.id] = field.value;
+    target.querySelectorAll('input[type="text"][id], textarea[id]').forEach(function (field) {
+      if (field.value === field.defaultValue || field.dataset.draftKey) return;
+      typed[field.id] = field.value;
+      if (field === document.activeElement) {
+        caret = { id: field.id, start: field.selectionStart, end: field.selectionEnd };
+      }
     });
-    panel.querySelectorAll("select[id]").forEach(function (select) {
+    target.querySelectorAll("select[id]").forEach(function (select) {
       if (select.value !== shownFirst(select)) typed[select.id] = select.value;
     });
   }
 
+  // Only into a field that still shows what the server drew.
   function afterSettle() {
     if (!typed) return;
     Object.keys(typed).forEach(function (id) {
@@ -37,9 +50,10 @@ window.AkadConsole.typedText = (function () {
         if (field.querySelector('option[value="' + CSS.escape(typed[id]) + '"]')) field.value = typed[id];
       } else if (field.value === field.defaultValue) {
         field.value = typed[id];
+        if (caret && caret.id === id) field.setSelectionRange(caret.start, caret.end);
       }
     });
-    typed = null;
+    typed = caret = null;
   }
 
   return { beforeSwap: beforeSwap, afterSettle: afterSettle };
