@@ -270,7 +270,8 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a tip; a double submit or a retry with the same form key stores it once.
 
     The answer is small: the new tip, appended to its cell, and a fresh form key. The form
-    keeps the chosen cell and the giver for the next tip; console.js empties the text.
+    keeps the chosen cell for the next tip; the console's JavaScript empties the text, the
+    giver and the organisation.
     """
     case = lead_case(request, pk)
     form = TipForm(request.POST, case=case)
