@@ -15,7 +15,9 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
     if (newTip.isForm(elt)) {
-      // A code that names no cell stops the tip before anything else sees it go.
+      // A new try: the last tip's "added" goes first, whatever comes of this one. A code that
+      // names no cell then stops the tip before anything else sees it go.
+      newTip.forgetAdded(elt);
       if (!cellPicker.allowsSend(elt)) { event.preventDefault(); return; }
       newTip.sending(elt);
     }
@@ -25,6 +27,7 @@
 
   document.addEventListener("htmx:afterRequest", function (event) {
     draftFields.afterRequest(event);
+    newTip.afterRequest(event);
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {

@@ -50,3 +50,83 @@ def test_giver_and_organisation_are_asked_anew_for_every_tip(page, live_server, 
     assert (first.given_by, first.organisation.name) == ("Priya", "Buurtcentrum De Kolk")
     assert (second.given_by, second.organisation) == ("", None)
     assert (second.domain.key, second.column_id) == ("sociaal-netwerk", columns[1].pk)
+
+
+def test_choosing_an_organisation_keeps_the_cell_code(page, live_server, case):
+    columns = columns_of(case)
+    open_console(page, live_server, case)
+    page.fill("#tip-form input[name=text]", "Formulierenbrigade")
+    page.fill("#cell-code", "1b")
+    page.select_option("#tip-form select[name=organisation]", label="Buurtcentrum De Kolk")
+    expect(page.locator("#cell-code")).to_have_value("1b")
+    expect(page.locator("#tip-form select[name=column]")).to_have_value(str(columns[1].pk))
+
+    # Picking from the cell's own lists still makes the lists count, not the code.
+    page.select_option("#tip-form select[name=column]", str(columns[2].pk))
+    expect(page.locator("#cell-code")).to_have_value("")
+
+
+def test_enter_in_the_organisation_list_adds_the_tip(page, live_server, case):
+    columns = columns_of(case)
+    open_console(page, live_server, case)
+    page.fill("#tip-form input[name=text]", "Formulierenbrigade")
+    page.fill("#cell-code", "1b")
+    organisation = page.locator("#tip-form select[name=organisation]")
+    organisation.select_option(label="Buurtcentrum De Kolk")
+    organisation.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".placemat .tip")).to_contain_text("Formulierenbrigade")
+    tip = Tip.objects.get()
+    assert (tip.domain.key, tip.column_id) == ("financien", columns[1].pk)
+    assert tip.organisation.name == "Buurtcentrum De Kolk"
+
+
+def line_count(page, selector: str) -> int:
+    """How many lines the text of `selector` takes on the screen."""
+    return page.evaluate(
+        """selector => {
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector(selector));
+            return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size;
+        }""",
+        selector,
+    )
+
+
+def test_the_tip_added_message_goes_with_a_new_tip_or_an_error(page, live_server, case):
+    open_console(page, live_server, case)
+    added = page.locator("#tip-form").get_by_text("Tip toegevoegd")
+    page.fill("#tip-form input[name=text]", "Koffieochtend")
+    page.fill("#cell-code", "2b")
+    page.press("#cell-code", "Enter")
+    expect(added).to_be_visible()
+
+    page.locator("#tip-form input[name=text]").press_sequentially("Buurt")  # the next tip
+    expect(added).to_have_count(0)
+
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(added).to_be_visible()
+    # Enter in the organisation list with nothing new typed: no "added" for a tip not sent.
+    page.locator("#tip-form select[name=organisation]").focus()
+    page.keyboard.press("Enter")
+    expect(added).to_have_count(0)
+    assert Tip.objects.count() == 2
+
+    # A wrong cell code: the message stands alone, and it stays compact.
+    page.fill("#tip-form input[name=text]", "Buurtbus")
+    page.fill("#cell-code", "9z")
+    page.press("#cell-code", "Enter")
+    expect(page.locator("#cell-code-error")).to_be_visible()
+    expect(added).to_have_count(0)
+    assert line_count(page, "#cell-code-error") <= 2
+
+
+def test_a_refused_tip_keeps_its_cell_code(page, live_server, case):
+    """The server draws the form again with its message: the code typed is still there."""
+    open_console(page, live_server, case)
+    page.fill("#tip-form input[name=text]", "   ")  # the browser lets it go, the server not
+    page.fill("#cell-code", "2b")
+    page.press("#cell-code", "Enter")
+    expect(page.locator("#tip-form")).to_contain_text("Schrijf eerst de tip op")
+    expect(page.locator("#cell-code")).to_have_value("2b")
+    assert not Tip.objects.exists()

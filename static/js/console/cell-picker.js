@@ -33,10 +33,11 @@ window.AkadConsole.cellPicker = (function () {
     if (input.classList && input.classList.contains("cell-code-input")) checkCode(input, false);
   });
 
-  // Picking from the lists themselves: the lists are what counts, the code is emptied.
+  // Picking the domain or column from its list: the lists are what counts, the code is
+  // emptied. (Other lists of the form, the organisation, say nothing about the cell.)
   document.addEventListener("change", function (event) {
     const select = event.target;
-    if (!select.form || select.form.id !== "tip-form" || select.tagName !== "SELECT") return;
+    if (!select.form || select.form.id !== "tip-form" || !/^(domain|column)$/.test(select.name)) return;
     const code = select.form.querySelector(".cell-code-input");
     if (code && code.value) { code.value = ""; checkCode(code, true); }
   });

@@ -21,6 +21,31 @@ window.AkadConsole.newTip = (function () {
     EMPTIED.forEach(function (name) { const f = field(form, name); if (f) sent[name] = f.value; });
   }
 
+  // "✓ Tip added." is about the tip before: it goes as soon as the next one is begun, sent,
+  // or refused (by the browser's own check, a wrong cell code or a failed request), so that it
+  // never stands beside a message about this one.
+  function forgetAdded(form) {
+    form.querySelectorAll("#tip-form-meta .save-status").forEach(function (status) { status.remove(); });
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.form && isForm(event.target.form)) forgetAdded(event.target.form);
+  });
+
+  // "invalid" does not bubble: listened for on the way down.
+  document.addEventListener("invalid", function (event) {
+    if (event.target.form && isForm(event.target.form)) forgetAdded(event.target.form);
+  }, true);
+
+  // Enter in a list of the form sends the tip, as it does in its text fields: keyboard first,
+  // also when the organisation is the last thing picked.
+  document.addEventListener("keydown", function (event) {
+    const select = event.target;
+    if (event.key !== "Enter" || select.tagName !== "SELECT" || !select.form || !isForm(select.form)) return;
+    event.preventDefault();
+    select.form.requestSubmit();
+  });
+
   document.body.addEventListener("tipAdded", function () {
     const form = document.getElementById("tip-form");
     const text = form && field(form, "text");
@@ -33,5 +58,10 @@ window.AkadConsole.newTip = (function () {
     text.focus();
   });
 
-  return { isForm: isForm, sending: sending };
+  function afterRequest(event) {
+    const form = event.detail.elt;
+    if (isForm(form) && !event.detail.successful) forgetAdded(form);
+  }
+
+  return { isForm: isForm, forgetAdded: forgetAdded, sending: sending, afterRequest: afterRequest };
 })();

@@ -14,9 +14,11 @@ window.AkadConsole.typedText = (function () {
     return (chosen || select.options[0] || {}).value;
   }
 
-  // The redraws that put typed text back: the whole panel, and one row of the closing step.
+  // The redraws that put typed text back: the whole panel, one row of the closing step, and
+  // the new-tip form drawn again with a message (the server does not know its cell code).
   function keepsTyped(target) {
-    return Boolean(target && (target.id === "panel" || target.classList.contains("choose-row")));
+    return Boolean(target && (target.id === "panel" || target.id === "tip-form"
+      || target.classList.contains("choose-row")));
   }
 
   let typed = null;
