@@ -291,8 +291,9 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         response = render(request, f"{TIPS}#tip-form", context)
         return retarget(reswap(response, "outerHTML"), "#tip-form")
     if not created:
-        # A retry of a tip that is already stored: show the whole panel as it is now.
-        return render_panel(request, case)
+        # A retry of a tip that is already stored: show the whole panel as it is now. For the
+        # console the tip it sent is in, as a new one is ("tipAdded" empties the form).
+        return trigger_client_event(render_panel(request, case), "tipAdded")
     context = {"case": case, "tip": tip, "next_key": uuid.uuid4(), "tip_added": True}
     return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
 

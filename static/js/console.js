@@ -16,9 +16,10 @@
     const elt = event.detail.elt;
     if (newTip.isForm(elt)) {
       // A new try: the last tip's "added" goes first, whatever comes of this one. A code that
-      // names no cell then stops the tip before anything else sees it go.
+      // names no cell then stops the tip before anything else sees it go (a kept tip sent
+      // again was checked when it was first sent). Only a tip that goes is kept.
       newTip.forgetAdded(elt);
-      if (!cellPicker.allowsSend(elt)) { event.preventDefault(); return; }
+      if (!newTip.isResend() && !cellPicker.allowsSend(elt)) { event.preventDefault(); return; }
       newTip.sending(elt);
     }
     steps.beforeRequest(event);
@@ -34,16 +35,22 @@
     // First: a refused answer (422) is still shown, it carries the message. What is put back
     // after the swap depends on whether it is swapped at all.
     if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
+    newTip.beforeSwap(event);
     typedText.beforeSwap(event);
     focus.beforeSwap(event);
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    // Typed text back first, then the focus onto it, then drafts over what the server sent.
+    // Typed text back first, then the focus onto it, then what is kept on the device over what
+    // the server sent (and sent again).
     typedText.afterSettle(event);
     focus.afterSettle(event);
     draftFields.restore(event.detail.elt);
+    newTip.drawn(event.detail.elt);
   });
 
-  document.addEventListener("DOMContentLoaded", function () { draftFields.restore(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    draftFields.restore(document);
+    newTip.drawn(document);
+  });
 })();
