@@ -130,3 +130,21 @@ def test_a_refused_tip_keeps_its_cell_code(page, live_server, case):
     expect(page.locator("#tip-form")).to_contain_text("Schrijf eerst de tip op")
     expect(page.locator("#cell-code")).to_have_value("2b")
     assert not Tip.objects.exists()
+
+
+def test_a_refusal_goes_when_the_tip_is_added(page, live_server, case):
+    """'Not added' must not stand beside 'added' once the tip is in."""
+    open_console(page, live_server, case)
+    text = page.locator("#tip-form input[name=text]")
+    text.fill("   ")
+    page.fill("#cell-code", "2b")
+    page.press("#cell-code", "Enter")
+    expect(page.locator("#tip-form")).to_contain_text("Schrijf eerst de tip op")
+
+    page.locator("#tip-form input[name=text]").fill("Koffieochtend")
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(page.locator("#tip-form")).to_contain_text("Tip toegevoegd")
+    expect(page.locator("#tip-form")).not_to_contain_text("niet toegevoegd")
+    expect(page.locator("#tip-form")).not_to_contain_text("Schrijf eerst de tip op")
+    expect(page.locator("#tip-form input[name=text]")).not_to_have_attribute("aria-invalid", "true")
+    assert Tip.objects.get().text == "Koffieochtend"

@@ -137,11 +137,23 @@ window.AkadConsole.newTip = (function () {
     resend();
   }
 
+  // The messages of a refusal (the form drawn again by the server) are about a try before
+  // the one now stored: they go, so that "not added" never stands beside "added". (The cell
+  // code's own message is cell-picker.js's.)
+  function forgetRefusal(form) {
+    form.querySelectorAll(".error:not(#cell-code-error), .errorlist").forEach(function (message) { message.remove(); });
+    form.querySelectorAll('[aria-invalid="true"]:not(.cell-code-input)').forEach(function (f) {
+      f.removeAttribute("aria-invalid");
+      f.removeAttribute("aria-describedby");
+    });
+  }
+
   // Stored (a new tip, or the same key stored before): the fields that still hold it empty.
   document.body.addEventListener("tipAdded", function () {
     const form = currentForm();
     const text = form && field(form, "text");
     if (!text) return;
+    forgetRefusal(form);
     EMPTIED.forEach(function (name) {
       const f = field(form, name);
       if (f && sent && f.value === sent[name]) f.value = "";  // the organisation: "— none —"
