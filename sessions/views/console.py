@@ -290,12 +290,14 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = {"case": case, "placemat": placemat(case), "tip_form": form}
         response = render(request, f"{TIPS}#tip-form", context)
         return retarget(reswap(response, "outerHTML"), "#tip-form")
+    # "tipAdded" tells the console which text is stored under the key, so that it empties the
+    # form only if that is the tip it sent (not another one sent again with the same key).
+    stored = {"text": tip.text}
     if not created:
-        # A retry of a tip that is already stored: show the whole panel as it is now. For the
-        # console the tip it sent is in, as a new one is ("tipAdded" empties the form).
-        return trigger_client_event(render_panel(request, case), "tipAdded")
+        # A retry of a tip that is already stored: show the whole panel as it is now.
+        return trigger_client_event(render_panel(request, case), "tipAdded", stored)
     context = {"case": case, "tip": tip, "next_key": uuid.uuid4(), "tip_added": True}
-    return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
+    return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded", stored)
 
 
 @login_required

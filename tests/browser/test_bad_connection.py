@@ -316,3 +316,38 @@ def test_a_kept_tip_comes_back_after_a_reload_and_is_stored_once(page, live_serv
     page.wait_for_timeout(500)
     assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
     assert page.evaluate(KEPT_TIPS) == []
+
+
+def test_another_tip_sent_with_the_key_of_one_stored_stays_in_the_form(
+    page, live_server, presenting
+):
+    """The first tip was stored but its answer lost; the facilitator types the next tip over
+    it and sends it with the same form key: that one is not stored, so it must not vanish."""
+    from sessions.models import Tip
+    from tests.factories import mark
+
+    mark(presenting, "financien")
+    services.go_to_step(case=presenting, step=Step.TIPS)
+    open_console(page, live_server, presenting)
+
+    def reaches_the_server_but_the_answer_is_lost(route):
+        route.fetch()
+        route.abort()
+
+    page.route("**/tips/", reaches_the_server_but_the_answer_is_lost)
+    text = page.locator("#tip-form input[name=text]")
+    text.fill("Kookclub in de Huiskamer")
+    text.press("Enter")
+    expect(page.locator("#tip-send-status")).to_contain_text("Nog niet verstuurd")
+    page.unroute("**/tips/")
+
+    text.fill("Buurtbus naar de markt")
+    text.press("Enter")
+    expect(page.locator("#panel .placemat")).to_contain_text("Kookclub in de Huiskamer")
+    expect(text).to_have_value("Buurtbus naar de markt")
+    assert not Tip.objects.filter(text="Buurtbus naar de markt").exists()
+
+    text.press("Enter")  # with the redrawn form's own key
+    expect(page.locator("#panel .placemat")).to_contain_text("Buurtbus naar de markt")
+    assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
+    assert Tip.objects.filter(text="Buurtbus naar de markt").count() == 1

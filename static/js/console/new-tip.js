@@ -49,7 +49,7 @@ window.AkadConsole.newTip = (function () {
   function say(form, what) {
     const status = form && form.querySelector("#tip-send-status");
     if (!status) return;
-    status.textContent = what ? form.dataset[what + "Label"] : "";
+    status.textContent = what ? form.dataset[what + "Label"] || "" : "";
     status.classList.toggle("failed", what === "waiting" || what === "expired");
   }
 
@@ -149,15 +149,21 @@ window.AkadConsole.newTip = (function () {
   }
 
   // Stored (a new tip, or the same key stored before): the fields that still hold it empty.
-  document.body.addEventListener("tipAdded", function () {
+  // Not if the server has another text under this key: a tip typed over one that seemed not
+  // to get through (it had, the answer was lost) and sent with its key is not stored; it
+  // stays in the form, where the redrawn panel gives it a key of its own.
+  document.body.addEventListener("tipAdded", function (event) {
     const form = currentForm();
     const text = form && field(form, "text");
     if (!text) return;
     forgetRefusal(form);
-    EMPTIED.forEach(function (name) {
-      const f = field(form, name);
-      if (f && sent && f.value === sent[name]) f.value = "";  // the organisation: "— none —"
-    });
+    const stored = event.detail && event.detail.text;
+    if (sent && (stored === undefined || stored === sent.text.trim())) {
+      EMPTIED.forEach(function (name) {
+        const f = field(form, name);
+        if (f && f.value === sent[name]) f.value = "";  // the organisation: "— none —"
+      });
+    }
     text.focus();
   });
 
