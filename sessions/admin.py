@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import CaseDiscussion, Client, DomainGoal, Meeting, Tip, TipOutcome, TipTally
-from .privacy import looks_identifying
+from .privacy import pseudonym_problem
 from .services.versions import touch_networks
 
 
@@ -49,7 +49,7 @@ class ClientAdminForm(forms.ModelForm):
 
     def clean_pseudonym(self) -> str:
         pseudonym = self.cleaned_data["pseudonym"]
-        problem = looks_identifying(pseudonym)
+        problem = pseudonym_problem(pseudonym)
         if problem:
             raise forms.ValidationError(problem)
         return pseudonym

@@ -6,11 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Result
+from .freetext import FreeTextForm
 from .keyed import KeyedForm
 
 
-class OutcomeFields(forms.Form):
+class OutcomeFields(FreeTextForm, forms.Form):
     """Follow-up on a chosen tip: tried or not; worked, partly or not; why; who reported."""
+
+    privacy_fields = ("why", "reported_by")
 
     tried = forms.TypedChoiceField(
         label=_("Tried?"),
@@ -49,4 +52,5 @@ class OutcomeCorrectionForm(OutcomeFields):
             "why": outcome.why,
             "reported_by": outcome.reported_by,
         }
-        return cls(prefix=f"outcome{outcome.pk}", initial=initial, **kwargs)
+        accepted = {"why": outcome.why, "reported_by": outcome.reported_by}
+        return cls(prefix=f"outcome{outcome.pk}", initial=initial, accepted=accepted, **kwargs)

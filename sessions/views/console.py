@@ -23,7 +23,6 @@ from networks.access import viewer_for
 from ..forms.follow_up import OutcomeCorrectionForm, OutcomeForm
 from ..forms.live import DomainGoalForm, EvaluationForm, PresentationForm
 from ..models import CaseDiscussion, Step
-from ..privacy import looks_identifying
 from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up, reported_follow_up
 from ..selectors.objects import case_for, tip_for
 from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
@@ -123,18 +122,17 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         if not request.htmx:
             return refuse_plain_post(request, case, presentation_form=form, error=errors)
-        return render(
-            request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
-        )
+        # A text that may identify someone: kept on the device, saved once confirmed.
+        warned = next((name for name in sent if name in form.errors), None)
+        context = {"failed": True, "message": errors, "case": case}
+        if form.privacy_warned:
+            context["save_anyway_field"] = form[warned].id_for_label if warned else None
+        return render(request, f"{CONSOLE}#save-status", context, status=422)
     values = {name: form.cleaned_data[name] for name in sent}
     live.save_presentation(case=case, **values)
     if not request.htmx:
         return redirect_back(case)
-    # Saved either way; a text that looks like it identifies the client gets a warning.
-    warning = next(filter(None, map(looks_identifying, values.values())), None)
-    return render(
-        request, f"{CONSOLE}#save-status", {"saved_at": timezone.now(), "warning": warning}
-    )
+    return render(request, f"{CONSOLE}#save-status", {"saved_at": timezone.now()})
 
 
 @login_required
@@ -144,7 +142,9 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
     domain = case_domain(case, posted_id(request, "domain"))
     goal = case_goal(case, domain)
-    form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
+    form = DomainGoalForm(
+        request.POST, prefix=f"d{domain.pk}", accepted={"goal": goal.goal if goal else ""}
+    )
     row_error = None
     # A goal or level for a domain that is not marked (console.js ticks the box as soon as
     # one is typed; without JavaScript it may stay unticked): refused, the text is kept.
@@ -269,7 +269,7 @@ def correct_follow_up(request: HtmxHttpRequest, pk: int, outcome_pk: int) -> Htt
 @require_POST
 def save_evaluation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    form = EvaluationForm(request.POST)
+    form = EvaluationForm(request.POST, accepted={"remark": case.rating_remark})
     if form.is_valid():
         live.rate_session(
             case=case, rating=form.cleaned_data["rating"], remark=form.cleaned_data["remark"]

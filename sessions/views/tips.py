@@ -110,7 +110,7 @@ def choose_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Afronding: the case-bringer takes the tip to the client, with who/what/when."""
     tip = lead_tip(request, pk)
     case = tip.case
-    form = ChooseForm(request.POST, prefix=f"c{tip.pk}")
+    form = ChooseForm(request.POST, prefix=f"c{tip.pk}", accepted=ChooseForm.saved(tip))
     if form.is_valid():
         tips.choose_tip(tip=tip, **form.cleaned_data)
     if not request.htmx:

@@ -570,17 +570,28 @@ def test_a_presentation_field_too_long_is_refused_and_the_saved_text_kept(
     assert html.count(f'maxlength="{PRESENTATION_MAX}"') == 5  # the browser stops there too
 
 
-def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclient, case):
-    response = fclient.post(
-        reverse("casework:save_presentation", args=[case.pk]),
-        {"social_network": "Dochter Els, bereikbaar op 06-12345678"},
-        **HTMX,
-    )
+def test_presentation_text_that_looks_identifying_asks_before_it_is_saved(efclient, case):
+    url = reverse("casework:save_presentation", args=[case.pk])
+    text = "Dochter Els, bereikbaar op 06-12345678"
+    response = efclient.post(url, {"social_network": text}, **HTMX)
+
     html = response.content.decode()
+    assert response.status_code == 422  # the console keeps the text on the device
+    assert "This looks like a phone number (06-12345678)" in html
+    assert 'hx-vals=\'{"save_anyway": "on"}\'' in html and 'hx-include="#id_social_network"' in html
     case.refresh_from_db()
-    assert case.social_network == "Dochter Els, bereikbaar op 06-12345678"  # nothing is lost
-    assert "failed" in html and "06-12345678" not in html
-    assert "telefoonnummer" in html or "phone number" in html
+    assert case.social_network == ""
+
+    saved = efclient.post(url, {"social_network": text, "save_anyway": "on"}, **HTMX)
+    assert saved.status_code == 200 and "Saved at" in saved.content.decode()
+    case.refresh_from_db()
+    assert case.social_network == text
+    # Editing it later does not ask again about what was saved knowingly...
+    again = efclient.post(url, {"social_network": f"{text}, elke dag"}, **HTMX)
+    assert again.status_code == 200
+    # ...but something new that looks identifying does.
+    new = efclient.post(url, {"social_network": f"{text}; els@example.nl"}, **HTMX)
+    assert new.status_code == 422 and "e-mail address" in new.content.decode()
 
 
 def test_evaluation_step_leads_to_the_next_case_of_the_meeting(fclient, case):
