@@ -100,3 +100,19 @@ def test_anonymous_poll_is_sent_to_the_login(client, live_case):
     response = client.get(reverse("beamer_poll", args=[live_case.meeting_id]), **HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("step", [Step.DOMAINS, Step.CLOSING, Step.EVALUATION])
+def test_the_spotlight_shows_only_in_the_tips_step(client, case_bringer, live_case, step):
+    """The spotlight guides the tips round; before and after it no column is singled out,
+    even though the case keeps the column the facilitator left it on."""
+    TipFactory(case=live_case, text="Koffieochtend in het buurthuis")
+    assert live_case.spotlight_id  # going to the tips step put the first column in it
+    client.force_login(case_bringer)
+    url = reverse("beamer", args=[live_case.meeting_id])
+    assert "spotlight" in client.get(url).content.decode()
+
+    services.go_to_step(case=live_case, step=step)
+    html = client.get(url).content.decode()
+    assert "Koffieochtend in het buurthuis" in html  # the placemat is there…
+    assert "spotlight" not in html  # …without a column in the spotlight
