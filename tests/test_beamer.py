@@ -116,3 +116,44 @@ def test_the_spotlight_shows_only_in_the_tips_step(client, case_bringer, live_ca
     html = client.get(url).content.decode()
     assert "Koffieochtend in het buurthuis" in html  # the placemat is there…
     assert "spotlight" not in html  # …without a column in the spotlight
+
+
+def test_closing_shows_the_chosen_tips_with_their_actions(client, case_bringer, live_case):
+    """In the closing step the room sees what was agreed: each chosen tip with who does
+    what, and when. Tips not taken to the client are not among the agreements."""
+    chosen = TipFactory(case=live_case, text="Koffieochtend in het buurthuis")
+    services.choose_tip(
+        tip=chosen,
+        chosen=True,
+        action_who="Priya (MEE)",
+        action_what="De folder meegeven bij het huisbezoek",
+        action_when="Volgende week dinsdag",
+    )
+    TipFactory(case=live_case, text="Budgetcoach via de gemeente")
+    services.go_to_step(case=live_case, step=Step.CLOSING)
+    client.force_login(case_bringer)
+    html = client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode()
+    agreements = html[html.index('class="agreements"') :]
+    for text in (
+        "Koffieochtend in het buurthuis",
+        "Priya (MEE)",
+        "De folder meegeven bij het huisbezoek",
+        "Volgende week dinsdag",
+        ">Wie<",
+        ">Wat<",
+        ">Wanneer<",
+    ):
+        assert text in agreements
+    assert "Budgetcoach via de gemeente" not in html
+
+
+def test_closing_before_any_choice_shows_the_placemat_to_choose_from(
+    client, case_bringer, live_case
+):
+    TipFactory(case=live_case, text="Budgetcoach via de gemeente")
+    services.go_to_step(case=live_case, step=Step.CLOSING)
+    client.force_login(case_bringer)
+    html = client.get(reverse("beamer", args=[live_case.meeting_id])).content.decode()
+    assert 'class="agreements"' not in html
+    assert "Budgetcoach via de gemeente" in html  # on the placemat
+    assert "Nog geen tips gekozen" in html
