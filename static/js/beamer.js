@@ -1,9 +1,11 @@
-// AKAD casustafel, beamer: the content always fits the screen height (no scrolling in a room).
-// beamer.css sizes everything in multiples of --u = 1vw × --beamer-scale. After load, after
-// each new content from the poll (htmx:afterSettle) and on a window resize, this finds the
-// largest scale between FLOOR and 1 at which the page is no taller than the window. Below the
-// floor text would get too small to read from the back of the room: then the floor is used
-// and the bottom may overflow. An unchanged poll (204) swaps nothing and fits nothing.
+// AKAD casustafel, beamer: the content fills the screen height and always fits it (no
+// scrolling in a room). beamer.css sizes everything in multiples of --u = 1.3vw × --beamer-scale.
+// After load, after each new content from the poll (htmx:afterSettle) and on a window resize,
+// this finds the largest scale between FLOOR and 1 at which the page is no taller than the
+// window. So the type grows when there is room and shrinks when there is not. 1 is the ceiling:
+// beyond it a few tips would turn into a poster (the rows take the rest of the screen instead).
+// Below the floor text would get too small to read from the back of the room: then the floor
+// is used and the bottom may overflow. An unchanged poll (204) swaps nothing and fits nothing.
 (function () {
   "use strict";
 
