@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from sessions import services
 from sessions.models import Step
-from tests.factories import TipFactory
+from tests.factories import OrganisationFactory, TipFactory
 
 from .conftest import axe_violations, noord_case, open_console
 
@@ -22,6 +22,9 @@ def test_the_tips_step_does_not_overflow_sideways_on_a_phone(browser, live_serve
         for column in columns:
             tip = TipFactory(case=case, domain=goal.domain, column=column, text=f"Tip {i} {column}")
     services.choose_tip(tip=tip, chosen=True)
+    # The organisation list is as wide as its longest name.
+    OrganisationFactory(network=case.meeting.network, name="Wijkverpleging team Noord-Oost")
+    OrganisationFactory(network=case.meeting.network, name="MEE cliëntondersteuning Noord")
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
     page = context.new_page()
     open_console(page, live_server, case)
@@ -30,6 +33,17 @@ def test_the_tips_step_does_not_overflow_sideways_on_a_phone(browser, live_serve
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= 360, widths
+    # Nor does anything stick out of the panel (the placemat scrolls in its own box).
+    sticking_out = page.evaluate(
+        """() => {
+            const panel = document.querySelector("#panel").getBoundingClientRect();
+            return [...document.querySelectorAll("#panel *")]
+                .filter((e) => !e.closest(".placemat-scroll, .visually-hidden"))
+                .filter((e) => e.getBoundingClientRect().right > panel.right + 0.5)
+                .map((e) => e.outerHTML.slice(0, 80));
+        }"""
+    )
+    assert not sticking_out, sticking_out
     context.close()
 
 
