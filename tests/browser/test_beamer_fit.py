@@ -290,3 +290,36 @@ def test_domain_names_have_room_and_never_wrap_under_their_number(
     assert [domain["lines"] for domain in lines[:3]] == [1, 1, 1], lines
     assert lines[3]["lines"] <= 2, lines
     beamer.context.close()
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 720)])
+def test_the_closing_agreements_fill_the_screen_and_pass_axe(browser, live_server, width, height):
+    case = typical_case(12, ("financien", "tijdsbesteding", "sociaal-netwerk"))
+    for i, tip in enumerate(case.tips.order_by("pk")[:5]):
+        services.choose_tip(
+            tip=tip,
+            chosen=True,
+            action_who="Priya (MEE)",
+            action_what=f"Samen met de dochter een afspraak maken ({i + 1})",
+            action_when="" if i == 4 else "voor de volgende bijeenkomst",
+        )
+    services.go_to_step(case=case, step=Step.CLOSING)
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
+    beamer = context.new_page()
+    log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
+    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    expect(beamer.locator(".agreements tbody tr")).to_have_count(5)
+    settled(beamer)
+    size = beamer.evaluate(
+        """() => ({
+            scrollHeight: document.documentElement.scrollHeight,
+            viewportHeight: document.documentElement.clientHeight,
+            bottom: document.querySelector(".agreements").getBoundingClientRect().bottom,
+            textPx: parseFloat(getComputedStyle(document.querySelector(".agreements td")).fontSize),
+        })"""
+    )
+    assert size["scrollHeight"] <= size["viewportHeight"], size
+    assert size["bottom"] >= 0.8 * size["viewportHeight"], size
+    assert size["textPx"] >= BODY_PX_AT_1920 * width / 1920, size
+    assert not axe_violations(beamer)
+    context.close()
