@@ -170,10 +170,13 @@ TYPICAL = (
 )
 
 
-def typical_case(tips: int, domains: tuple[str, ...]):
-    """A case as a room fills it: short tips with a giver and often an organisation."""
-    from tests.factories import OrganisationFactory
+def typical_case(tips: int, domains: tuple[str, ...], preset: str = "akad"):
+    """A case as a room fills it: short tips with a giver and often an organisation.
+    `preset`: the placemat's columns (akad: three; akad-split: four, as on the design sketch)."""
+    from matrices.services import copy_matrix
+    from tests.factories import NetworkFactory, OrganisationFactory, preset_matrix
 
+    NetworkFactory(name="Noord", matrix=copy_matrix(preset=preset_matrix(preset), name="Noord"))
     case = noord_case(*domains, question="Hoe komt zij weer vaker buiten de deur?")
     network = case.meeting.network
     goals = list(case.goals.order_by("domain__order"))
@@ -226,6 +229,28 @@ def layout(beamer) -> dict:
             };
         }"""
     )
+
+
+# The words of the placemat that are split over two lines (overflow-wrap broke them).
+SPLIT_WORDS = """() => [...document.querySelectorAll(".placemat .tip-text, .placemat th")]
+  .flatMap((box) => {
+    const split = [];
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\\S+/g)) {
+            const word = document.createRange();
+            word.setStart(node, match.index);
+            word.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...word.getClientRects()].map((rect) => Math.round(rect.top)));
+            if (lines.size > 1) split.push(match[0]);
+        }
+    }
+    return split;
+})"""
+
+# The tips and headers with a word that sticks out of their box.
+STICKING_OUT = """() => [...document.querySelectorAll(".placemat .tip, .placemat th")]
+    .filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.textContent.trim())"""
 
 
 @pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 720)])
@@ -289,6 +314,7 @@ def test_domain_names_have_room_and_never_wrap_under_their_number(
     # A name of one or two words has the room of one line.
     assert [domain["lines"] for domain in lines[:3]] == [1, 1, 1], lines
     assert lines[3]["lines"] <= 2, lines
+    assert not beamer.evaluate(SPLIT_WORDS)  # "Maatschappelijke" is whole
     beamer.context.close()
 
 
@@ -323,3 +349,41 @@ def test_the_closing_agreements_fill_the_screen_and_pass_axe(browser, live_serve
     assert size["textPx"] >= BODY_PX_AT_1920 * width / 1920, size
     assert not axe_violations(beamer)
     context.close()
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 720)])
+def test_large_type_does_not_split_long_words(browser, live_server, width, height):
+    """Dutch has long compounds. Rather than 'mantelzorgsteunpun' and 't' on two lines, the
+    type stays a little smaller."""
+    case = typical_case(2, ("financien", "sociaal-netwerk"), preset="akad-split")
+    columns = list(case.meeting.network.matrix.columns.order_by("order"))
+    for column, text in zip(
+        columns,
+        (
+            "Gespreksgroep voor weduwen en weduwnaars van het mantelzorgsteunpunt",
+            "Maatje via de vrijwilligerscentrale",
+            "Ondersteuning bij de belastingaangifte door de ouderenadviseur",
+        ),
+        strict=False,
+    ):
+        TipFactory(case=case, domain=case.goals.first().domain, column=column, text=text)
+    beamer = open_beamer(browser, live_server, case, width, height)
+    assert not beamer.evaluate(SPLIT_WORDS)
+    assert not beamer.evaluate(STICKING_OUT)  # whole, and inside their tips
+    size = layout(beamer)
+    assert size["tipPx"] >= BODY_PX_AT_1920 * width / 1920, size
+    assert size["scrollHeight"] <= size["viewportHeight"], size
+    beamer.context.close()
+
+
+def test_a_word_too_long_for_any_scale_is_split_after_all(browser, live_server):
+    case = typical_case(3, ("financien",), preset="akad-split")
+    link = "https://www.vrijwilligerscentrale-noord.example/maatjesprojecten/aanmelden"
+    TipFactory(case=case, domain=case.goals.get().domain, text=f"Aanmelden via {link}")
+    beamer = open_beamer(browser, live_server, case, 1280, 720)
+    assert beamer.evaluate(SPLIT_WORDS) == [link]
+    assert not beamer.evaluate(STICKING_OUT)
+    size = layout(beamer)
+    assert size["scrollHeight"] <= size["viewportHeight"], size
+    assert size["scale"] > FLOOR  # the other tips need not be small for it
+    beamer.context.close()
