@@ -1,6 +1,7 @@
 # The two set-up commands of the README, and a few more. Works on a fresh Debian machine
 # with Python 3.11: installs uv (Python packages from uv.lock) and, as root, Debian's
-# chromium and fonts for the browser tests and PDFs.
+# chromium and fonts for the browser tests and PDFs. `run`, `bench` and the tests (pyproject.toml)
+# use devtools.settings: the production settings plus the development-only app (demo, bench).
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1:8000
@@ -23,14 +24,14 @@ system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's sub
 
 run: install  ## install, fill the SQLite database with the demo story, serve on http://$(HOST)
 	$(UV) run python manage.py migrate --no-input
-	$(UV) run python manage.py demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
-	DEBUG=1 $(UV) run python manage.py runserver $(HOST)
+	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	DEBUG=1 DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py runserver $(HOST)
 
 test: install system-packages  ## all tests, browser tests included (DATABASE_URL picks the database)
 	$(UV) run pytest
 
 bench: install system-packages  ## performance report: ratios against a bare Django view, query counts
-	$(UV) run python manage.py bench
+	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py bench
 
 lint: install
 	$(UV) run ruff check .

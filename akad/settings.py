@@ -1,8 +1,9 @@
 """Settings for the AKAD casustafel, read from the environment.
 
 Environment variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
-SECURE (https-only cookies and HSTS behind a TLS proxy), FORWARDED_PROXIES (how many reverse
-proxies in front of the app add to X-Forwarded-For), LOG_LEVEL.
+REDIS_URL (one cache for all app processes), SECURE (https-only cookies and HSTS behind a TLS
+proxy), FORWARDED_PROXIES (how many reverse proxies in front of the app add to
+X-Forwarded-For), LOG_LEVEL.
 """
 
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-from akad.accounts import client_address_settings
+from akad.proxies import client_address_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,9 +52,10 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
-    "akad",
+    "networks",
     "matrices",
     "sessions.apps.CaseworkConfig",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -109,15 +111,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per-process cache, for rendered PDF reports (keyed by the meeting's version).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 200},
+# Rendered PDF reports and beamer content, keyed by the meeting's version. Per process by
+# default; with REDIS_URL (e.g. redis://127.0.0.1:6379/0) one cache for all app processes, so
+# a changed beamer is rendered once in the whole installation instead of once per process.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "akad",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    }
 
-AUTH_USER_MODEL = "akad.User"
+AUTH_USER_MODEL = "networks.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -128,16 +142,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "casework:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling: five failures lock a username/IP pair for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "akad.accounts.throttling_username"
+AXES_USERNAME_CALLABLE = "networks.accounts.throttling_username"
 # Failed logins count per account *and client address*. Behind reverse proxies the client's
 # address is in X-Forwarded-For (read with django-ipware); without FORWARDED_PROXIES only the
 # connection's own address is trusted, so a client cannot pick an address by sending the header.

@@ -44,25 +44,47 @@ class ColumnInline(admin.TabularInline):
 
 @admin.register(Matrix)
 class MatrixAdmin(admin.ModelAdmin):
-    list_display = ("name", "domain_set", "preset_key", "network_names")
+    """A network's own placemat is edited here; the method's presets only shown.
+
+    A preset is the template every new network copies (networks.services); editing it in
+    place would change no network and confuse the next one.
+    """
+
+    list_display = ("name", "domain_set", "preset_key", "network_name")
     list_filter = ("domain_set",)
     search_fields = ("name", "preset_key")
     inlines = [ColumnInline]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related("domain_set").prefetch_related("networks")
-        )
+        return super().get_queryset(request).select_related("domain_set", "network")
 
-    @admin.display(description=_("networks"))
-    def network_names(self, obj) -> str:
-        return ", ".join(network.name for network in obj.networks.all()) or "–"
+    @admin.display(description=_("network"))
+    def network_name(self, obj) -> str:
+        network = getattr(obj, "network", None) if not obj.preset_key else None
+        return network.name if network is not None else "–"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.preset_key:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.preset_key:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Column)
 class ColumnAdmin(admin.ModelAdmin):
+    """Columns of the networks' own placemats; a preset's columns are only shown."""
+
     list_display = ("name", "matrix", "order", "formality")
     list_filter = ("matrix",)
     search_fields = ("name", "name_en", "key", "matrix__name")
     list_select_related = ("matrix",)
     ordering = ("matrix", "order")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.matrix.preset_key:
+            return False
+        return super().has_change_permission(request, obj)

@@ -1,6 +1,6 @@
 """Admin for meetings, pseudonymous clients, case discussions, tips and follow-up.
 
-The app's own pages write through sessions/services.py; the admin is for the people who
+The app's own pages write through sessions/services/; the admin is for the people who
 run the installation (corrections, support).
 """
 
@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import CaseDiscussion, Client, DomainGoal, Meeting, Tip, TipOutcome
+from .models import CaseDiscussion, Client, DomainGoal, Meeting, Tip, TipOutcome, TipTally
 from .privacy import looks_identifying
+from .services.versions import touch_networks
 
 
 class RefreshesMeetings:
@@ -29,19 +29,17 @@ class RefreshesMeetings:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # after the inlines
-        services.touch_networks(
-            self._network_ids(type(form.instance).objects.filter(pk=form.instance.pk))
-        )
+        touch_networks(self._network_ids(type(form.instance).objects.filter(pk=form.instance.pk)))
 
     def delete_model(self, request, obj):
         network_ids = self._network_ids(type(obj).objects.filter(pk=obj.pk))
         super().delete_model(request, obj)
-        services.touch_networks(network_ids)
+        touch_networks(network_ids)
 
     def delete_queryset(self, request, queryset):
         network_ids = self._network_ids(queryset)
         super().delete_queryset(request, queryset)
-        services.touch_networks(network_ids)
+        touch_networks(network_ids)
 
 
 class ClientAdminForm(forms.ModelForm):
@@ -168,3 +166,21 @@ class TipOutcomeAdmin(RefreshesMeetings, admin.ModelAdmin):
     autocomplete_fields = ("tip", "reported_in")
     readonly_fields = ("recorded_by", "created_at")
     list_select_related = ("tip", "reported_in__network")
+
+
+@admin.register(TipTally)
+class TipTallyAdmin(admin.ModelAdmin):
+    """Numbers kept of removed tips (for the network's figures); made by erasure only."""
+
+    list_display = ("meeting", "column", "formality", "tips", "chosen", "worked")
+    list_filter = ("meeting__network",)
+    list_select_related = ("meeting__network", "column")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

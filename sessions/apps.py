@@ -12,3 +12,6 @@ class CaseworkConfig(AppConfig):
     name = "sessions"
     label = "casework"
     verbose_name = _("Case sessions")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matrices.reference import STEP_KEYS
+from networks.access import NetworkScopedQuerySet
 
 
 class Step(models.TextChoices):
@@ -33,24 +33,20 @@ class Step(models.TextChoices):
         return list(Step).index(self) + 1
 
 
-assert tuple(Step.values) == STEP_KEYS, "steps differ from matrices/data/zrm.json"
+class ClientQuerySet(NetworkScopedQuerySet):
+    client_path = "pk"
 
 
-class NetworkScopedQuerySet(models.QuerySet):
-    """`for_user` keeps only the objects of the user's own networks."""
-
-    network_path = "network"
-
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(**{f"{self.network_path}__memberships__user": user})
+class MeetingQuerySet(NetworkScopedQuerySet):
+    meeting_path = "pk"
 
 
 class Client(models.Model):
     """The person a case is about. Pseudonym only: never a name, BSN, address or birth date."""
 
-    network = models.ForeignKey("akad.Network", on_delete=models.CASCADE, related_name="clients")
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="clients"
+    )
     pseudonym = models.CharField(
         _("pseudonym"),
         max_length=60,
@@ -73,7 +69,7 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = NetworkScopedQuerySet.as_manager()
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["pseudonym"]
@@ -102,7 +98,9 @@ class Meeting(models.Model):
     without rendering anything.
     """
 
-    network = models.ForeignKey("akad.Network", on_delete=models.CASCADE, related_name="meetings")
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="meetings"
+    )
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=150, blank=True)
     facilitator = models.ForeignKey(
@@ -129,7 +127,7 @@ class Meeting(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = NetworkScopedQuerySet.as_manager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -143,6 +141,8 @@ class Meeting(models.Model):
 
 class CaseDiscussionQuerySet(NetworkScopedQuerySet):
     network_path = "meeting__network"
+    client_path = "client"
+    meeting_path = "meeting"
 
 
 PRESENTATION_MAX = 4000  # characters per presentation field: a few minutes of telling
@@ -298,6 +298,8 @@ class DomainGoal(models.Model):
 
 class TipQuerySet(NetworkScopedQuerySet):
     network_path = "case__meeting__network"
+    client_path = "case__client"
+    meeting_path = "case__meeting"
 
 
 class Decision(models.TextChoices):
@@ -324,7 +326,7 @@ class Tip(models.Model):
     text = models.CharField(_("tip"), max_length=500)
     given_by = models.CharField(_("given by"), max_length=100, blank=True)
     organisation = models.ForeignKey(
-        "akad.Organisation",
+        "networks.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.SET_NULL,
         null=True,
@@ -424,3 +426,37 @@ class TipOutcome(models.Model):
                 raise ValidationError(
                     {"reported_in": _("That meeting belongs to another network.")}
                 )
+
+
+class TipTally(models.Model):
+    """Counts of tips that are no longer stored (their client was erased or expired).
+
+    The network's report numbers (tips and outcomes per column over time) go on adding these,
+    so that they stay correct without the client: the tally holds numbers only, per meeting
+    and placemat column, never a text or a link to the client.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tallies")
+    column = models.ForeignKey(
+        "matrices.Column", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    formality = models.PositiveSmallIntegerField(_("formality"))
+    tips = models.PositiveIntegerField(default=0)
+    chosen = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    worked = models.PositiveIntegerField(default=0)
+    partly = models.PositiveIntegerField(default=0)
+    not_worked = models.PositiveIntegerField(default=0)
+    not_tried = models.PositiveIntegerField(default=0)
+
+    COUNTS = ("tips", "chosen", "accepted", "worked", "partly", "not_worked", "not_tried")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "column"], name="one_tally_per_cell")
+        ]
+        verbose_name = _("tally of removed tips")
+        verbose_name_plural = _("tallies of removed tips")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.tips}"

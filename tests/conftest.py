@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from akad.models import Role
+from networks.models import Role
 from tests.factories import (
     CaseDiscussionFactory,
     MembershipFactory,
@@ -28,6 +28,22 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def reference_data_in_transactional_tests(request):
+    """Transactional tests empty every table afterwards, the migrated ZRM data included:
+    each one loads it again (idempotent), so it starts like a fresh installation."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        from matrices.reference import load_reference_data
+
+        load_reference_data(apps)
 
 
 @pytest.fixture(autouse=True)

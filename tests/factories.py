@@ -6,9 +6,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from akad.models import Membership, Network, Organisation, Role, User
 from matrices.models import Domain, Matrix
-from matrices.services import copy_matrix
+from networks.models import Membership, Network, Organisation, Role, User
+from networks.services import create_network
 from sessions.models import CaseDiscussion, Client, DomainGoal, Meeting, Tip
 
 PASSWORD = "correct horse battery staple"
@@ -40,7 +40,14 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Netwerk {n}")
     district = "Noord"
-    matrix = factory.LazyAttribute(lambda o: copy_matrix(preset=preset_matrix(), name=o.name))
+    preset = factory.LazyFunction(preset_matrix)
+
+    @classmethod
+    def _create(cls, model_class, *args, preset, **kwargs):
+        """As the app makes a network: on its own copy of a preset (or on a given matrix)."""
+        if "matrix" in kwargs:
+            return model_class.objects.create(**kwargs)
+        return create_network(preset=preset, **kwargs)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -7,114 +7,34 @@ fragment it changed (the whole step panel, a domain row or a save status); a pla
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import reswap, retarget
 
 from akad.http import HtmxHttpRequest, posted_id
-from matrices.models import Column, Domain
+from networks import access
+from networks.access import viewer_for
 
-from .. import services
-from ..access import case_for_user, require_lead_role, tip_for_user
-from ..forms import (
-    ChooseForm,
-    DomainGoalForm,
-    EvaluationForm,
-    OutcomeForm,
-    PresentationForm,
-    TipEditForm,
-    TipForm,
-)
+from ..forms.follow_up import OutcomeCorrectionForm, OutcomeForm
+from ..forms.live import DomainGoalForm, EvaluationForm, PresentationForm
 from ..models import CaseDiscussion, Step
 from ..privacy import looks_identifying
-from ..selectors import awaiting_follow_up, domain_choices, follow_ups_reported_in, placemat
+from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up, reported_follow_up
+from ..selectors.objects import case_for, tip_for
+from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
+from ..services import follow_up, live
+from ..steps import console_context, domain_row, jump_warning
 
 CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
 TIP_EDIT = f"{TIPS}#tip-edit"
 DOMAINS = "sessions/steps/domeinen.html"
-
-
-def step_context(case: CaseDiscussion) -> dict:
-    """Step bar and timer, shared by the console and the beamer."""
-    current = case.current_step
-    steps = list(Step)
-    now = timezone.now()
-    return {
-        "case": case,
-        "step": current,
-        "steps": [
-            {"step": step, "number": n, "done": n < current.number, "current": step == current}
-            for n, step in enumerate(steps, start=1)
-        ],
-        "step_count": len(steps),
-        "timebox_minutes": case.meeting.network.timebox_minutes(current),
-        "server_now": now,
-        "timer_runs": case.step_timer_runs(now),
-        "next_step": services.next_step(current),
-        "previous_step": services.previous_step(current),
-    }
-
-
-def console_context(case: CaseDiscussion, **overrides) -> dict:
-    """What the current step needs, and nothing more."""
-    context = step_context(case)
-    step = case.current_step
-    meeting = case.meeting
-    if step == Step.FOLLOW_UP:
-        context["awaiting"] = [
-            (tip, OutcomeForm(prefix=f"tip{tip.pk}")) for tip in awaiting_follow_up(meeting)
-        ]
-        context["reported"] = follow_ups_reported_in(meeting)
-    elif step == Step.PRESENTATION:
-        context["presentation_form"] = PresentationForm(instance=case)
-    elif step == Step.DOMAINS:
-        levels = DomainGoalForm.level_choices()
-        context["domain_rows"] = [
-            domain_row(domain, goal, level_choices=levels) for domain, goal in domain_choices(case)
-        ]
-    elif step in (Step.TIPS, Step.CLOSING):
-        context["placemat"] = placemat(case)
-        if step == Step.TIPS:
-            context["tip_form"] = TipForm(case=case)
-    elif step == Step.EVALUATION:
-        context["evaluation_form"] = EvaluationForm(
-            initial={"rating": case.rating, "remark": case.rating_remark}
-        )
-        context["next_case"] = (
-            meeting.cases.filter(order__gte=case.order)
-            .exclude(pk=case.pk)
-            .exclude(order=case.order, pk__lt=case.pk)
-            .select_related("client")
-            .order_by("order", "pk")
-            .first()
-        )
-    context.update(overrides)
-    return context
-
-
-def domain_row(
-    domain: Domain, goal, form: DomainGoalForm | None = None, level_choices=None, **extra
-) -> dict:
-    if form is None:
-        form = DomainGoalForm(
-            prefix=f"d{domain.pk}",
-            level_choices=level_choices,
-            initial={
-                "marked": goal is not None,
-                "goal": goal.goal if goal else "",
-                "current_level": goal.current_level_id if goal else None,
-                "target_level": goal.target_level_id if goal else None,
-            },
-        )
-    return {"domain": domain, "goal": goal, "form": form, **extra}
+FOLLOW_UP = "sessions/steps/terugblik.html"
 
 
 def render_panel(
@@ -134,7 +54,7 @@ def render_panel(
 
 def redirect_back(case: CaseDiscussion) -> HttpResponse:
     """A plain form post (no JavaScript) that was saved: back to the console."""
-    return redirect("console", pk=case.pk)
+    return redirect("casework:console", pk=case.pk)
 
 
 def refuse_plain_post(request: HttpRequest, case: CaseDiscussion, **overrides) -> HttpResponse:
@@ -153,9 +73,19 @@ def form_errors(form) -> str:
 
 
 def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:
-    case = case_for_user(request.user, pk)
-    require_lead_role(case)
+    """The case (404 outside the viewer's networks), if the viewer runs sessions (else 403)."""
+    viewer = viewer_for(request)
+    case = case_for(viewer, pk)
+    access.require(viewer.can_lead(case.meeting.network_id))
     return case
+
+
+def lead_tip(request: HttpRequest, pk: int):
+    """The tip (404 outside the viewer's networks), if the viewer runs sessions (else 403)."""
+    viewer = viewer_for(request)
+    tip = tip_for(viewer, pk)
+    access.require(viewer.can_lead(tip.case.meeting.network_id))
+    return tip
 
 
 @login_required
@@ -174,7 +104,11 @@ def change_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         step = Step(request.POST.get("step", ""))
     except ValueError:
         return render_panel(request, case, refused=True, error=_("Unknown step."))
-    services.go_to_step(case=case, step=step)
+    warning = jump_warning(case, step)
+    if warning and request.POST.get("confirm") != "1":
+        # Nothing moves yet: the panel asks first (the room sees no change).
+        return render_panel(request, case, confirm_step=step, confirm_warning=warning)
+    live.go_to_step(case=case, step=step)
     return render_panel(request, case)
 
 
@@ -193,7 +127,7 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
         )
     values = {name: form.cleaned_data[name] for name in sent}
-    services.save_presentation(case=case, **values)
+    live.save_presentation(case=case, **values)
     if not request.htmx:
         return redirect_back(case)
     # Saved either way; a text that looks like it identifies the client gets a warning.
@@ -208,12 +142,8 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Save one domain row of the domains step (mark, goal, levels) and return that row."""
     case = lead_case(request, pk)
-    domain = get_object_or_404(
-        Domain,
-        pk=posted_id(request, "domain"),
-        domain_set_id=case.meeting.network.matrix.domain_set_id,
-    )
-    goal = case.goals.filter(domain=domain).first()
+    domain = case_domain(case, posted_id(request, "domain"))
+    goal = case_goal(case, domain)
     form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
     row_error = None
     # A goal or level for a domain that is not marked (console.js ticks the box as soon as
@@ -230,7 +160,7 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["marked"]:
-                goal = services.set_domain_goal(
+                goal = live.set_domain_goal(
                     case=case,
                     domain=domain,
                     goal=data["goal"],
@@ -238,7 +168,7 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     target_level=data["target_level"],
                 )
             elif goal is not None:
-                services.unmark_domain(case=case, domain=domain)
+                live.unmark_domain(case=case, domain=domain)
                 goal = None
         except ValidationError as error:
             row_error = " ".join(error.messages)
@@ -266,47 +196,10 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Add a tip; a double submit or a retry with the same form key stores it once.
-
-    The answer is small: the new tip, appended to its cell, and a fresh form key. The form
-    keeps the chosen cell and the giver for the next tip; console.js empties the text.
-    """
-    case = lead_case(request, pk)
-    form = TipForm(request.POST, case=case)
-    tip = created = None
-    if form.is_valid():
-        try:
-            tip, created = services.add_tip(case=case, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-    if not request.htmx:
-        return (
-            refuse_plain_post(request, case, tip_form=form) if form.errors else redirect_back(case)
-        )
-    if form.errors:
-        # Show the form again as typed, with the messages.
-        context = {"case": case, "placemat": placemat(case), "tip_form": form}
-        response = render(request, f"{TIPS}#tip-form", context)
-        return retarget(reswap(response, "outerHTML"), "#tip-form")
-    if not created:
-        # A retry of a tip that is already stored: show the whole panel as it is now.
-        return render_panel(request, case)
-    context = {"case": case, "tip": tip, "next_key": uuid.uuid4(), "tip_added": True}
-    return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
-
-
-@login_required
-@require_POST
 def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    column_id = posted_id(request, "column")
-    column = (
-        get_object_or_404(Column, pk=column_id, matrix_id=case.meeting.network.matrix_id)
-        if column_id is not None
-        else None
-    )
-    services.set_spotlight(case=case, column=column)
+    column = case_column(case, posted_id(request, "column"))
+    live.set_spotlight(case=case, column=column)
     if column is None:
         announce = _("Spotlight on all columns.")
     else:
@@ -315,75 +208,19 @@ def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """GET: the inline edit form for one tip. POST: save text or move it to another cell."""
-    tip = tip_for_user(request.user, pk)
-    case = tip.case
-    require_lead_role(tip)
-    if request.method == "GET":
-        return render(
-            request, TIP_EDIT, {"tip": tip, "form": TipEditForm(instance=tip), "case": case}
-        )
-    form = TipEditForm(request.POST, instance=tip)
-    if form.is_valid():
-        try:
-            services.update_tip(tip=tip, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-    if form.errors:
-        return render(request, TIP_EDIT, {"tip": tip, "form": form, "case": case})
-    return render_panel(request, case_for_user(request.user, case.pk), announce=_("Tip saved."))
-
-
-@login_required
-@require_POST
-def delete_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    tip = tip_for_user(request.user, pk)
-    case = tip.case
-    require_lead_role(tip)
-    try:
-        services.delete_tip(tip=tip)
-    except ValidationError as error:
-        return render_panel(request, case, refused=True, error=" ".join(error.messages))
-    return render_panel(request, case, announce=_("Tip deleted."))
-
-
-@login_required
-@require_POST
-def choose_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Afronding: the case-bringer takes the tip to the client, with who/what/when."""
-    tip = tip_for_user(request.user, pk)
-    case = tip.case
-    require_lead_role(tip)
-    form = ChooseForm(request.POST, prefix=f"c{tip.pk}")
-    if form.is_valid():
-        services.choose_tip(tip=tip, **form.cleaned_data)
-    if not request.htmx:
-        if form.is_valid():
-            return redirect_back(case)
-        return refuse_plain_post(request, case, error=f"{tip.text}: {form_errors(form)}")
-    return render(
-        request,
-        "sessions/steps/afronding.html#choose-row",
-        {"tip": tip, "form": form, "saved": form.is_valid(), "case": case},
-    )
-
-
-@login_required
 @require_POST
 def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResponse:
     """Terugblik: what came of a chosen tip of an earlier meeting, reported in this one."""
     case = lead_case(request, pk)
-    tip = tip_for_user(request.user, tip_pk)
-    if not awaiting_follow_up(case.meeting).filter(pk=tip.pk).exists():
+    tip = tip_for(viewer_for(request), tip_pk)
+    if not awaits_follow_up(case.meeting, tip):
         # Recorded already (a double click, a retry after a lost answer) or not one of this
         # meeting's terugblik: nothing to store, show the list as it is.
         return render_panel(request, case)
     form = OutcomeForm(request.POST, prefix=f"tip{tip.pk}")
     if form.is_valid():
         try:
-            services.record_outcome(
+            follow_up.record_outcome(
                 tip=tip, reported_in=case.meeting, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -399,12 +236,42 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def correct_follow_up(request: HtmxHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    """Terugblik: correct a follow-up reported in this meeting. GET: its form in place."""
+    case = lead_case(request, pk)
+    outcome = reported_follow_up(case.meeting, outcome_pk)
+    if request.method == "GET":
+        form = OutcomeCorrectionForm.of(outcome)
+        if request.htmx:
+            context = {"case": case, "outcome": outcome, "form": form}
+            return render(request, f"{FOLLOW_UP}#outcome-edit", context)
+        return render(request, CONSOLE, console_context(case, editing=outcome.pk, edit_form=form))
+    form = OutcomeCorrectionForm.of(outcome, data=request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up.correct_outcome(
+                outcome=outcome,
+                tried=data["tried"],
+                result=data["result"],
+                why=data["why"],
+                reported_by=data["reported_by"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return render_panel(request, case, refused=True, editing=outcome.pk, edit_form=form)
+    return render_panel(request, case, announce=_("Follow-up corrected."))
+
+
+@login_required
 @require_POST
 def save_evaluation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
     form = EvaluationForm(request.POST)
     if form.is_valid():
-        services.rate_session(
+        live.rate_session(
             case=case, rating=form.cleaned_data["rating"], remark=form.cleaned_data["remark"]
         )
         return render_panel(request, case, evaluation_saved=True)

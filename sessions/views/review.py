@@ -23,12 +23,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from akad.http import HtmxHttpRequest
+from networks import access
+from networks.access import viewer_for
 
-from .. import services
-from ..access import can_review, case_for_user, require_reviewer, tip_for_user
-from ..forms import ChooseForm, DecisionForm, OutcomeForm
+from ..forms.follow_up import OutcomeForm
+from ..forms.tips import ChooseForm, DecisionForm
 from ..models import CaseDiscussion, Decision, Result, Tip
-from ..selectors import placemat
+from ..selectors.objects import case_for, tip_for
+from ..selectors.placemat import placemat
+from ..services import follow_up, tips
 
 REVIEW = "sessions/review.html"
 CHANGED_EVENT = "review-changed"
@@ -113,7 +116,7 @@ def summarise(tips: list[Tip]) -> Summary:
 def review_context(request: HttpRequest, case: CaseDiscussion, replace: Card | None = None) -> dict:
     """The whole page in a fixed number of queries; `replace` is a card with a bound form."""
     mat = placemat(case, with_outcomes=True)
-    editable = can_review(request.user, case)
+    editable = viewer_for(request).can_review(case)
     for tip in mat.tips:
         if replace is not None and replace.tip.pk == tip.pk:
             tip.card = replace
@@ -138,21 +141,22 @@ def respond(request: HtmxHttpRequest, tip: Tip, card: Card) -> HttpResponse:
             trigger_client_event(response, CHANGED_EVENT)
         return response
     if card.saved:
-        return redirect(f"{reverse('review', args=[case.pk])}#tip-{tip.pk}")
+        return redirect(f"{reverse('casework:review', args=[case.pk])}#tip-{tip.pk}")
     return render(request, REVIEW, review_context(request, case, replace=card))
 
 
 def reviewer_tip(request: HttpRequest, pk: int) -> Tip:
     """The tip (404 outside the user's networks), if the user may review its case (else 403)."""
-    tip = tip_for_user(request.user, pk)
-    require_reviewer(request.user, tip.case)
+    viewer = viewer_for(request)
+    tip = tip_for(viewer, pk)
+    access.require(viewer.can_review(tip.case))
     return tip
 
 
 @login_required
 @require_GET
 def review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    case = case_for_user(request.user, pk)
+    case = case_for(viewer_for(request), pk)
     context = review_context(request, case)
     if request.htmx and request.htmx.target == "review-summary":  # refresh after a card changed
         return render(request, f"{REVIEW}#summary", context)
@@ -169,9 +173,9 @@ def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     card_forms = {"choose_form": choose_form, "decision_form": decision_form}
     if choose_form.is_valid() and decision_form.is_valid():
         try:
-            services.choose_tip(tip=tip, **choose_form.cleaned_data)
+            tips.choose_tip(tip=tip, **choose_form.cleaned_data)
             if tip.chosen:
-                services.record_decision(tip=tip, **decision_form.cleaned_data)
+                tips.record_decision(tip=tip, **decision_form.cleaned_data)
         except ValidationError as error:
             decision_form.add_error(None, error)
         else:
@@ -189,7 +193,7 @@ def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     card_forms = {"outcome_form": form}
     if form.is_valid():
         try:
-            services.record_outcome(
+            follow_up.record_outcome(
                 tip=tip, reported_in=None, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:

@@ -14,9 +14,12 @@
 
   function tick() {
     document.querySelectorAll(".timer[data-started]").forEach(function (el) {
-      if (el.dataset.serverNow) {
-        clockOffset = Date.parse(el.dataset.serverNow) - Date.now();
-        delete el.dataset.serverNow;
+      // The server's clock comes with the timer, or (beamer: its content is shared by every
+      // screen and rendered once) with the element around it that each screen gets fresh.
+      const source = el.dataset.serverNow ? el : el.closest("[data-server-now]");
+      if (source) {
+        clockOffset = Date.parse(source.dataset.serverNow) - Date.now();
+        delete source.dataset.serverNow;
       }
       const started = Date.parse(el.dataset.started);
       const total = Number(el.dataset.minutes || 0) * 60;

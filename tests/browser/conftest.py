@@ -11,14 +11,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests empty every table afterwards, the migrated ZRM data included:
-    load it again (idempotent) so each browser test starts like a fresh installation."""
-    from django.apps import apps
-
-    from matrices.reference import load_reference_data
-
-    load_reference_data(apps)
+def browser_tests_use_transactional_db(transactional_db):
+    """The live server answers from another thread: it must see committed data (the
+    reference data are loaded again by tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +64,7 @@ def log_in(page, live_server, email: str, password: str) -> None:
 
 def noord_case(*domains: str, **fields):
     """A case of network Noord (facilitator: facilitator@noord.example) with `domains` marked."""
-    from akad.models import Role
+    from networks.models import Role
     from tests.factories import CaseDiscussionFactory, MembershipFactory, NetworkFactory, mark
 
     noord = NetworkFactory(name="Noord")
@@ -87,4 +82,4 @@ def open_console(page, live_server, case, email: str = "facilitator@noord.exampl
     from tests.factories import PASSWORD
 
     log_in(page, live_server, email, PASSWORD)
-    page.goto(live_server.url + reverse("console", args=[case.pk]))
+    page.goto(live_server.url + reverse("casework:console", args=[case.pk]))

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from akad.models import Role
-from sessions import services
+from networks.models import Role
 from sessions.models import CaseDiscussion, Step
+from sessions.services.live import go_to_step
 from tests.factories import PASSWORD, CaseDiscussionFactory, MembershipFactory, NetworkFactory
 
 from .conftest import log_in, open_console
@@ -25,7 +25,7 @@ def presenting():
     noord = NetworkFactory(name="Noord")
     MembershipFactory(network=noord, role=Role.FACILITATOR, user__email="facilitator@noord.example")
     case = CaseDiscussionFactory(meeting__network=noord, client__pseudonym="Blommetje", question="")
-    services.go_to_step(case=case, step=Step.PRESENTATION)
+    go_to_step(case=case, step=Step.PRESENTATION)
     return case
 
 
@@ -69,7 +69,7 @@ def test_a_tip_sent_while_the_connection_is_down_is_kept_and_sent_once(
     from tests.factories import mark
 
     mark(presenting, "financien")
-    services.go_to_step(case=presenting, step=Step.TIPS)
+    go_to_step(case=presenting, step=Step.TIPS)
     open_console(page, live_server, presenting)
 
     page.route("**/tips/", lambda route: route.abort())
@@ -93,7 +93,7 @@ def test_a_retry_after_a_lost_answer_stores_the_tip_once(page, live_server, pres
     from tests.factories import mark
 
     mark(presenting, "financien")
-    services.go_to_step(case=presenting, step=Step.TIPS)
+    go_to_step(case=presenting, step=Step.TIPS)
     open_console(page, live_server, presenting)
 
     def reaches_the_server_but_the_answer_is_lost(route):
@@ -117,7 +117,7 @@ def test_a_session_that_expires_while_typing_loses_nothing(page, live_server, pr
     from django.contrib.sessions.models import Session
 
     log_in(page, live_server, "facilitator@noord.example", PASSWORD)
-    console = live_server.url + reverse("console", args=[presenting.pk])
+    console = live_server.url + reverse("casework:console", args=[presenting.pk])
     page.goto(console)
 
     Session.objects.all().delete()  # the session expires on the server
@@ -206,7 +206,7 @@ def test_the_next_tip_typed_while_one_is_saved_is_kept(page, live_server, presen
     from tests.factories import mark
 
     mark(presenting, "financien")
-    services.go_to_step(case=presenting, step=Step.TIPS)
+    go_to_step(case=presenting, step=Step.TIPS)
     open_console(page, live_server, presenting)
 
     line = Line(page, "**/tips/")  # a slow connection in the room

@@ -15,8 +15,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from sessions import services
 from sessions.models import Step, Tip
+from sessions.services.live import go_to_step
+from sessions.services.tips import add_tip, choose_tip, delete_tip
 from tests.factories import (
     PASSWORD,
     TipFactory,
@@ -54,7 +55,7 @@ def case():
             text=f"{TEXTS[i % len(TEXTS)]} ({i + 1})",
             given_by="Fatima Ouali",
         )
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     return case
 
 
@@ -101,7 +102,7 @@ def test_many_tips_fit_the_screen_and_follow_the_console(browser, live_server, c
         ),
     )
     log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
-    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(live_server.url + reverse("casework:beamer", args=[case.meeting_id]))
     expect(beamer.locator(".placemat .tip")).to_have_count(30)
     settled(beamer)
     before = assert_fits(beamer, width)
@@ -110,7 +111,7 @@ def test_many_tips_fit_the_screen_and_follow_the_console(browser, live_server, c
     # The facilitator adds a long tip to the fullest row; the poll brings it, and it fits.
     goal = case.goals.select_related("domain").get(domain__key=DOMAINS[0])
     text = "Samen met de dochter een weekrooster maken: wie komt wanneer, en wat doet de buurman"
-    services.add_tip(
+    add_tip(
         case=case,
         key=uuid.uuid4(),
         domain=goal.domain,
@@ -125,7 +126,7 @@ def test_many_tips_fit_the_screen_and_follow_the_console(browser, live_server, c
 
     # Most tips are deleted: the beamer scales back up to full size.
     for tip in Tip.objects.filter(case=case).order_by("pk")[2:]:
-        services.delete_tip(tip=tip)
+        delete_tip(tip=tip)
     expect(beamer.locator(".placemat .tip")).to_have_count(2, timeout=5000)
     settled(beamer)
     few = assert_fits(beamer, width)
@@ -142,7 +143,7 @@ def test_a_resized_window_is_fitted_again(browser, live_server, case):
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
     beamer = context.new_page()
     log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
-    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(live_server.url + reverse("casework:beamer", args=[case.meeting_id]))
     settled(beamer)
     assert_fits(beamer, 1920)
 
@@ -173,12 +174,11 @@ TYPICAL = (
 def typical_case(tips: int, domains: tuple[str, ...], preset: str = "akad"):
     """A case as a room fills it: short tips with a giver and often an organisation.
     `preset`: the placemat's columns (akad: three; akad-split: four, as on the design sketch)."""
-    from matrices.services import copy_matrix
-    from tests.factories import NetworkFactory, OrganisationFactory, preset_matrix
+    from networks.services import switch_preset
+    from tests.factories import OrganisationFactory, preset_matrix
 
-    NetworkFactory(name="Noord", matrix=copy_matrix(preset=preset_matrix(preset), name="Noord"))
     case = noord_case(*domains, question="Hoe komt zij weer vaker buiten de deur?")
-    network = case.meeting.network
+    network = switch_preset(network=case.meeting.network, preset=preset_matrix(preset))
     goals = list(case.goals.order_by("domain__order"))
     columns = list(network.matrix.columns.order_by("order"))
     organisations = {
@@ -196,7 +196,7 @@ def typical_case(tips: int, domains: tuple[str, ...], preset: str = "akad"):
             given_by=given_by,
             organisation=organisations.get(organisation),
         )
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     return case
 
 
@@ -204,7 +204,7 @@ def open_beamer(browser, live_server, case, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
     beamer = context.new_page()
     log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
-    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(live_server.url + reverse("casework:beamer", args=[case.meeting_id]))
     expect(beamer.locator(".placemat .tip").first).to_be_visible()
     settled(beamer)
     return beamer
@@ -322,18 +322,18 @@ def test_domain_names_have_room_and_never_wrap_under_their_number(
 def test_the_closing_agreements_fill_the_screen_and_pass_axe(browser, live_server, width, height):
     case = typical_case(12, ("financien", "tijdsbesteding", "sociaal-netwerk"))
     for i, tip in enumerate(case.tips.order_by("pk")[:5]):
-        services.choose_tip(
+        choose_tip(
             tip=tip,
             chosen=True,
             action_who="Priya (MEE)",
             action_what=f"Samen met de dochter een afspraak maken ({i + 1})",
             action_when="" if i == 4 else "voor de volgende bijeenkomst",
         )
-    services.go_to_step(case=case, step=Step.CLOSING)
+    go_to_step(case=case, step=Step.CLOSING)
     context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
     beamer = context.new_page()
     log_in(beamer, live_server, "facilitator@noord.example", PASSWORD)
-    beamer.goto(live_server.url + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(live_server.url + reverse("casework:beamer", args=[case.meeting_id]))
     expect(beamer.locator(".agreements tbody tr")).to_have_count(5)
     settled(beamer)
     size = beamer.evaluate(

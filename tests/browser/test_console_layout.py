@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from sessions import services
 from sessions.models import Step
+from sessions.services.live import go_to_step
+from sessions.services.tips import choose_tip
 from tests.factories import OrganisationFactory, TipFactory
 
 from .conftest import axe_violations, noord_case, open_console
@@ -16,12 +17,12 @@ def test_the_tips_step_does_not_overflow_sideways_on_a_phone(browser, live_serve
     """The placemat scrolls inside its own box on a small screen; what it holds, the screen
     reader's hidden labels included, must not make the whole page wider than the phone."""
     case = noord_case("financien", "tijdsbesteding", "sociaal-netwerk")
-    services.go_to_step(case=case, step=Step.TIPS)  # the first column in the spotlight
+    go_to_step(case=case, step=Step.TIPS)  # the first column in the spotlight
     columns = list(case.meeting.network.matrix.columns.order_by("order"))
     for i, goal in enumerate(case.goals.all()):
         for column in columns:
             tip = TipFactory(case=case, domain=goal.domain, column=column, text=f"Tip {i} {column}")
-    services.choose_tip(tip=tip, chosen=True)
+    choose_tip(tip=tip, chosen=True)
     # The organisation list is as wide as its longest name.
     OrganisationFactory(network=case.meeting.network, name="Wijkverpleging team Noord-Oost")
     OrganisationFactory(network=case.meeting.network, name="MEE cliëntondersteuning Noord")
@@ -54,7 +55,7 @@ def test_level_lists_show_the_whole_level_name(browser, live_server, width, heig
     """'2 – Niet zelfredzaam', not '2 – Niet zelfr': every level select is at least as wide as
     it would be on its own, sized to its longest level."""
     case = noord_case("financien", "sociaal-netwerk")
-    services.go_to_step(case=case, step=Step.DOMAINS)
+    go_to_step(case=case, step=Step.DOMAINS)
     context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
     page = context.new_page()
     open_console(page, live_server, case)

@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from sessions import services
 from sessions.models import DomainGoal, Step, Tip
+from sessions.services.live import go_to_step
+from sessions.services.tips import delete_tip
 from tests.factories import (
     TipFactory,
 )
@@ -32,7 +33,7 @@ def cell_of(tip: Tip) -> tuple[str, str]:
 
 
 def test_a_cell_code_that_names_no_cell_stops_the_tip_with_a_message(page, live_server, case):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     open_console(page, live_server, case)
     page.fill("#tip-form input[name=text]", "Koffieochtend in het buurthuis")
     code = page.locator("#cell-code")
@@ -52,7 +53,7 @@ def test_a_cell_code_that_names_no_cell_stops_the_tip_with_a_message(page, live_
 
 
 def test_the_cell_picked_survives_a_redraw_of_the_panel(page, live_server, case):
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     columns = list(case.meeting.network.matrix.columns.order_by("order"))
     open_console(page, live_server, case)
     page.fill("#tip-form input[name=text]", "Maatje via de Vrijwilligerscentrale")
@@ -69,7 +70,7 @@ def test_the_cell_picked_survives_a_redraw_of_the_panel(page, live_server, case)
 
 
 def test_typing_a_goal_ticks_its_domain(page, live_server, case):
-    services.go_to_step(case=case, step=Step.DOMAINS)
+    go_to_step(case=case, step=Step.DOMAINS)
     open_console(page, live_server, case)
     row = page.locator(".domain-row").filter(has_text="Huisvesting")
     row.locator("input[type=text]").fill("Een eigen kamer")
@@ -81,7 +82,7 @@ def test_typing_a_goal_ticks_its_domain(page, live_server, case):
 
 def test_focus_goes_to_the_new_step_and_stays_on_a_ticked_tip(page, live_server, case):
     tip = TipFactory(case=case, text="Wandelen met de hond")
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     open_console(page, live_server, case)
     page.locator(".step-buttons button.primary").focus()
     page.keyboard.press("Enter")
@@ -99,7 +100,7 @@ def test_focus_goes_to_the_new_step_and_stays_on_a_ticked_tip(page, live_server,
 
 def test_escape_leaves_the_edit_form_without_saving(page, live_server, case):
     tip = TipFactory(case=case, text="Koffieochtend")
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     open_console(page, live_server, case)
     page.locator(f"#tip-{tip.pk}").get_by_role("button", name="Wijzig").click()
     editor = page.locator(f"#tip-{tip.pk} textarea")
@@ -116,13 +117,13 @@ def test_a_refused_redraw_leaves_nothing_to_come_back_later(page, live_server, c
     """A request the server refuses (a tip deleted meanwhile) is not swapped in: what was
     typed before it must not reappear after the next tip is added."""
     gone = TipFactory(case=case, text="Al weg")
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     columns = list(case.meeting.network.matrix.columns.order_by("order"))
     open_console(page, live_server, case)
     page.fill("#tip-form input[name=text]", "Eerste")
     page.fill("#cell-code", "2b")
     gone_id = gone.pk
-    services.delete_tip(tip=gone)  # someone else, on another screen
+    delete_tip(tip=gone)  # someone else, on another screen
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#tip-{gone_id}").get_by_role("button", name="Verwijderen").click()
     expect(page.locator("#request-error")).to_be_visible()
@@ -138,7 +139,7 @@ def test_a_refused_redraw_leaves_nothing_to_come_back_later(page, live_server, c
 
 def test_screen_readers_hear_what_changed_and_nothing_hidden(page, live_server, case):
     tip = TipFactory(case=case, text="Koffieochtend")
-    services.go_to_step(case=case, step=Step.DOMAINS)
+    go_to_step(case=case, step=Step.DOMAINS)
     open_console(page, live_server, case)
     page.locator(".step-buttons button.primary").click()  # on to the tips
     expect(page.locator("#tip-form")).to_be_visible()

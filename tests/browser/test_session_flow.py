@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from akad.models import Role
+from networks.models import Role
 from sessions.models import CaseDiscussion, Step, Tip
 from tests.factories import (
     PASSWORD,
@@ -106,7 +106,7 @@ def test_a_whole_session(page, browser, live_server, story):
     log_in(page, live_server, "facilitator@noord.example", PASSWORD)
 
     # The console, step by step
-    page.goto(base + reverse("console", args=[case.pk]))
+    page.goto(base + reverse("casework:console", args=[case.pk]))
     page.get_by_role("button", name="Bespreking starten").click()
     expect(current_step(page)).to_contain_text("1")
     expect(page.locator(".timer")).to_have_text(re.compile(r"\d\d:\d\d"))
@@ -116,7 +116,7 @@ def test_a_whole_session(page, browser, live_server, story):
     beamer_context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
     beamer = beamer_context.new_page()
     log_in(beamer, live_server, "casusinbrenger@noord.example", PASSWORD)
-    beamer.goto(base + reverse("beamer", args=[case.meeting_id]))
+    beamer.goto(base + reverse("casework:beamer", args=[case.meeting_id]))
     expect(beamer.locator(".beamer-head h1")).to_contain_text("Blommetje")
 
     # 2 Terugblik: last month's tip was tried and did not work
@@ -219,7 +219,7 @@ def test_a_whole_session(page, browser, live_server, story):
     review_context = browser.new_context(locale="nl-NL")
     review = review_context.new_page()
     log_in(review, live_server, "casusinbrenger@noord.example", PASSWORD)
-    review.goto(base + reverse("review", args=[case.pk]))
+    review.goto(base + reverse("casework:review", args=[case.pk]))
     budget = Tip.objects.get(case=case, text="Budgetcoach van het wijkteam")
     card = review.locator(f"#tip-{budget.pk}")
     card.locator("input[type=checkbox]").first.check()
@@ -233,9 +233,11 @@ def test_a_whole_session(page, browser, live_server, story):
     assert not csp_violations, csp_violations
 
     # The meeting PDF downloads from the meeting page
-    page.goto(base + reverse("meeting_detail", args=[case.meeting_id]))
+    page.goto(base + reverse("casework:meeting_detail", args=[case.meeting_id]))
     with page.expect_download() as download_info:
-        page.locator(f'a[href="{reverse("meeting_pdf", args=[case.meeting_id])}"]').first.click()
+        page.locator(
+            f'a[href="{reverse("reports:meeting_pdf", args=[case.meeting_id])}"]'
+        ).first.click()
     pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
     text = " ".join(p.extract_text() for p in pdf.pages)
     for expected in (

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from sessions import services
 from sessions.models import Step
+from sessions.services.live import go_to_step
 from tests.factories import (
     PASSWORD,
     CaseDiscussionFactory,
@@ -27,7 +27,7 @@ def case():
 
 def test_the_next_tip_being_typed_survives_deleting_another(page, live_server, case):
     TipFactory(case=case, text="Schuldhulpmaatje")
-    services.go_to_step(case=case, step=Step.TIPS)
+    go_to_step(case=case, step=Step.TIPS)
     open_console(page, live_server, case)
 
     page.fill("#tip-form input[name=text]", "Samen naar de markt")
@@ -51,7 +51,7 @@ def test_a_follow_up_being_typed_survives_saving_another(page, live_server, case
     mark(earlier, "financien")
     first = TipFactory(case=earlier, chosen=True, text="Wandelgroep")
     second = TipFactory(case=earlier, chosen=True, text="Kookclub")
-    services.go_to_step(case=case, step=Step.FOLLOW_UP)
+    go_to_step(case=case, step=Step.FOLLOW_UP)
     open_console(page, live_server, case)
 
     why = page.locator(f"#follow-up-{second.pk} [name$=why]")
@@ -69,8 +69,8 @@ def test_two_screens_typing_the_presentation_keep_each_others_text(browser, live
     """Each field saves itself: a second laptop does not overwrite the first one's fields."""
     from sessions.models import CaseDiscussion
 
-    services.go_to_step(case=case, step=Step.PRESENTATION)
-    url = live_server.url + reverse("console", args=[case.pk])
+    go_to_step(case=case, step=Step.PRESENTATION)
+    url = live_server.url + reverse("casework:console", args=[case.pk])
     screens = []
     for _ in range(2):
         page = browser.new_context(locale="nl-NL").new_page()
@@ -92,7 +92,7 @@ def test_actions_typed_in_the_closing_are_saved_when_moving_on(page, live_server
     from sessions.models import Tip
 
     tip = TipFactory(case=case, text="Koffieochtend in het buurthuis", chosen=True)
-    services.go_to_step(case=case, step=Step.CLOSING)
+    go_to_step(case=case, step=Step.CLOSING)
     open_console(page, live_server, case)
 
     row = page.locator(f"#choose-{tip.pk}")

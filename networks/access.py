@@ -1,0 +1,256 @@
+"""Who may see and do what: every role rule of the project lives in this module.
+
+Everything belongs to exactly one network. A *viewer* is resolved once per request
+(`viewer_for`): today a signed-in member with a role in one or more networks; a guest of one
+meeting (joined with its code) becomes the second kind. A viewer sees nothing of a network
+they are not a member of: objects outside it answer 404, the same as objects that do not
+exist (`fetch`), so an id reveals nothing. Within a network:
+
+- coordinators and facilitators (the *leads*) plan meetings and run the console;
+- the case-bringer of a case, and the leads, review its tips (choices, decisions, outcomes);
+- every member may look (meeting pages, beamer, reports).
+
+Views, templates (through the flags views hand them) and services ask the `can_…` checks
+here; nothing else compares role names.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import AccessEvent, Membership, Network, Role, User
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# Coordinators and facilitators plan meetings and drive the live session.
+LEAD_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR})
+
+
+def role_leads(role: str | None) -> bool:
+    """Whether a member with this role plans meetings and runs the console."""
+    return role in LEAD_ROLES
+
+
+def role_reads_access_log(role: str | None) -> bool:
+    """The network's coordinators answer for who saw its clients' data."""
+    return role == Role.COORDINATOR
+
+
+class Viewer:
+    """The person behind a request, with their roles per network (looked up once each).
+
+    Made by `viewer_for(request)`, it keeps the request so that `fetch` can log the access;
+    one made without a request (a test, a command) logs nothing.
+    """
+
+    def __init__(self, user, request: HttpRequest | None = None):
+        self.user = user
+        self.request = request
+        self._roles: dict[int, str | None] = {}
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(self.user.is_authenticated)
+
+    def remember(self, network_id: int, role: str | None) -> None:
+        """A role that came with a fetched object: later checks need no query."""
+        self._roles[network_id] = role
+
+    def role_in(self, network_id: int) -> str | None:
+        if network_id not in self._roles:
+            self._roles[network_id] = (
+                Membership.objects.filter(user=self.user, network_id=network_id)
+                .values_list("role", flat=True)
+                .first()
+                if self.is_authenticated
+                else None
+            )
+        return self._roles[network_id]
+
+    def is_member(self, network_id: int) -> bool:
+        return self.role_in(network_id) is not None
+
+    def can_lead(self, network_id: int) -> bool:
+        """Plan meetings, add cases, run the console."""
+        return role_leads(self.role_in(network_id))
+
+    def can_review(self, case: CaseLike) -> bool:
+        """Choose tips, record the client's decision and outcomes for this case."""
+        return case.case_bringer_id == self.user.pk or self.can_lead(case.meeting.network_id)
+
+    def network_count(self) -> int:
+        if not self.is_authenticated:
+            return 0
+        return Membership.objects.filter(user=self.user).count()
+
+    def can_read_access_log(self, network_id: int) -> bool:
+        return role_reads_access_log(self.role_in(network_id))
+
+    def lead_networks(self) -> models.QuerySet[Network]:
+        """The networks where this viewer plans meetings."""
+        if not self.is_authenticated:
+            return Network.objects.none()
+        return Network.objects.filter(
+            memberships__user=self.user, memberships__role__in=LEAD_ROLES
+        ).order_by("name")
+
+
+class CaseLike(Protocol):
+    """What `can_review` needs of a case discussion (networks does not import casework)."""
+
+    case_bringer_id: int | None
+    meeting: object
+
+
+def viewer_for(request: HttpRequest) -> Viewer:
+    """The request's viewer, made once and kept on the request."""
+    viewer = getattr(request, "_akad_viewer", None)
+    if viewer is None or viewer.user is not request.user:
+        viewer = request._akad_viewer = Viewer(request.user, request)
+    return viewer
+
+
+# Objects of a network ----------------------------------------------------------------------
+
+
+class NetworkScopedQuerySet(models.QuerySet):
+    """A queryset of objects that belong to one network; `network_path` leads there, and
+    `client_path` and `meeting_path` (where the object has one) to its client and meeting,
+    for the access log."""
+
+    network_path = "network"
+    client_path: str | None = None
+    meeting_path: str | None = None
+
+    def for_viewer(self, viewer: Viewer) -> NetworkScopedQuerySet:
+        return scope(self, viewer)
+
+
+def scope(queryset: NetworkScopedQuerySet, viewer: Viewer) -> NetworkScopedQuerySet:
+    """Only the objects of the viewer's own networks."""
+    if not viewer.is_authenticated:
+        return queryset.none()
+    return queryset.filter(**{f"{queryset.network_path}__memberships__user": viewer.user})
+
+
+def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """One object the viewer may see, or 404 (missing and forbidden alike).
+
+    The viewer's role in the object's network comes from the same query (`viewer_role`), so
+    the `can_…` checks that follow cost nothing.
+    """
+    path = queryset.network_path
+    about = {
+        name: F(getattr(queryset, f"{name}_path"))
+        for name in ("client", "meeting")
+        if getattr(queryset, f"{name}_path")
+    }
+    obj = get_object_or_404(
+        scope(queryset, viewer).annotate(
+            viewer_role=F(f"{path}__memberships__role"),
+            viewer_network_id=F(path),
+            **{f"logged_{name}": value for name, value in about.items()},
+        ),
+        pk=pk,
+    )
+    viewer.remember(obj.viewer_network_id, obj.viewer_role)
+    if viewer.request is not None:
+        log_access(
+            viewer,
+            network_id=obj.viewer_network_id,
+            client=getattr(obj, "logged_client", None),
+            meeting=getattr(obj, "logged_meeting", None),
+        )
+    return obj
+
+
+def log_access(
+    viewer: Viewer,
+    *,
+    network_id: int,
+    client: int | None = None,
+    meeting: int | None = None,
+    kind: str | None = None,
+) -> AccessEvent:
+    """Append who looked at (GET) or changed (any other method) which client's data, where."""
+    request = viewer.request
+    match = getattr(request, "resolver_match", None)
+    if kind is None:
+        kind = (
+            AccessEvent.Kind.VIEW if request.method in ("GET", "HEAD") else AccessEvent.Kind.CHANGE
+        )
+    return AccessEvent.objects.create(
+        network_id=network_id,
+        user=viewer.user if viewer.is_authenticated else None,
+        actor=viewer.user.get_username()[:200] if viewer.is_authenticated else "",
+        kind=kind,
+        client_number=client,
+        meeting_number=meeting,
+        page=(match.view_name if match else "")[:100],
+        path=request.path[:300],
+    )
+
+
+def network_for(viewer: Viewer, pk: int) -> Network:
+    """One of the viewer's networks, or 404 (missing and forbidden alike)."""
+    if not viewer.is_authenticated:
+        raise Http404
+    network = get_object_or_404(
+        Network.objects.filter(memberships__user=viewer.user).annotate(
+            viewer_role=F("memberships__role")
+        ),
+        pk=pk,
+    )
+    viewer.remember(network.pk, network.viewer_role)
+    return network
+
+
+def require(allowed: bool) -> None:
+    """403 for a member whose role does not allow what they asked (they may see the object)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+# Rules about other people (a service checks whom a form names) ------------------------------
+
+
+def members(network_ids, *, leads_only: bool = False) -> models.QuerySet[User]:
+    """Active members of these networks; with `leads_only`, those who can run a meeting."""
+    # One filter(): the role must be held in one of these networks, not in any network.
+    membership = {"memberships__network_id__in": list(network_ids)}
+    if leads_only:
+        membership["memberships__role__in"] = LEAD_ROLES
+    return (
+        User.objects.filter(is_active=True, **membership)
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+def is_member(user, network_id: int) -> bool:
+    return Membership.objects.filter(user=user, network_id=network_id).exists()
+
+
+def can_facilitate(user, network_id: int) -> bool:
+    """Only the network's leads are planned to facilitate a meeting: they run the console."""
+    return Membership.objects.filter(user=user, network_id=network_id, role__in=LEAD_ROLES).exists()
+
+
+def log_erasure(*, network_id: int, client_number: int, actor: str, user=None) -> AccessEvent:
+    """A client was erased: the log keeps the number, who did it and when, nothing else."""
+    return AccessEvent.objects.create(
+        network_id=network_id,
+        user=user,
+        actor=actor[:200],
+        kind=AccessEvent.Kind.ERASE,
+        client_number=client_number,
+        page="",
+        path="",
+    )

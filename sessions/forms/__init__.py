@@ -1,0 +1,2 @@
+"""Forms by sub-domain, as the services: `planning`, `live`, `tips`, `follow_up`; `keyed` is the
+base of every form that stores something exactly once. Messages are in the user's language."""

@@ -1,0 +1,59 @@
+"""Meetings: the list of a viewer's networks, one meeting's agenda, what comes next."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from networks.access import Viewer
+
+from ..models import CaseDiscussion, Meeting
+
+
+def start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def meeting_list(viewer: Viewer) -> QuerySet[Meeting]:
+    """All meetings of the viewer's networks, newest first, with their number of cases."""
+    return (
+        Meeting.objects.for_viewer(viewer)
+        .select_related("network", "facilitator")
+        .annotate(case_count=Count("cases"))
+        .order_by("-starts_at", "pk")
+    )
+
+
+def agenda(meeting: Meeting) -> list[CaseDiscussion]:
+    """The meeting's cases in order, with client, case-bringer and number of tips."""
+    return list(
+        meeting.cases.select_related("client", "case_bringer")
+        .annotate(tip_count=Count("tips"))
+        .order_by("order", "pk")
+    )
+
+
+def next_case(case: CaseDiscussion) -> CaseDiscussion | None:
+    """The case after this one on its meeting's agenda."""
+    return (
+        case.meeting.cases.filter(order__gte=case.order)
+        .exclude(pk=case.pk)
+        .exclude(order=case.order, pk__lt=case.pk)
+        .select_related("client")
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def last_place(network) -> str:
+    """Where the network met last: the likely place of its next meeting."""
+    return network.meetings.order_by("-starts_at").values_list("place", flat=True).first() or ""
+
+
+def version_of(meeting_pk: int) -> int | None:
+    """The meeting's version alone: the whole of an unchanged beamer poll (one query)."""
+    return (
+        Meeting.objects.filter(pk=meeting_pk).order_by().values_list("version", flat=True).first()
+    )

@@ -1,0 +1,8 @@
+"""Every write of the live session, by sub-domain; keyword-only, typed, each one atomic.
+
+- `planning`: meetings and the cases on their agenda;
+- `live`: the flow of a case discussion (steps, presentation, domains, spotlight, rating);
+- `tips`: tips on the placemat and the choices made about them;
+- `follow_up`: what came of a chosen tip;
+- `versions`: the meeting's version, raised by every change a beamer or report shows.
+"""

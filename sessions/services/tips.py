@@ -1,0 +1,141 @@
+"""Tips on the placemat: add (exactly once), edit or move, delete, and the choices after."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from matrices.models import Column, Domain
+from networks.models import Organisation
+
+from ..models import CaseDiscussion, Decision, Tip
+from .versions import touch
+
+
+def _check_cell(case: CaseDiscussion, domain: Domain, column: Column) -> None:
+    """Inside the write's transaction: the domain's goal stays locked until it commits."""
+    if column.matrix_id != case.meeting.network.matrix_id:
+        raise ValidationError(_("This column is not on the placemat."))
+    if not case.goals.select_for_update().filter(domain=domain).exists():
+        raise ValidationError(_("Mark the domain %(domain)s first.") % {"domain": domain})
+
+
+def add_tip(
+    *,
+    case: CaseDiscussion,
+    key: uuid.UUID,
+    domain: Domain,
+    column: Column,
+    text: str,
+    given_by: str = "",
+    organisation: Organisation | None = None,
+    user=None,
+) -> tuple[Tip, bool]:
+    """Add a tip once: a second call with the same key returns the first tip, unchanged.
+
+    Returns (tip, created). The unique key in the database makes this safe against a double
+    click or a retry racing the first request.
+    """
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the tip first."))
+    if organisation is not None and organisation.network_id != case.meeting.network_id:
+        raise ValidationError(_("Unknown organisation."))
+    try:
+        with transaction.atomic():
+            _check_cell(case, domain, column)
+            tip = Tip.objects.create(
+                key=key,
+                case=case,
+                domain=domain,
+                column=column,
+                text=text,
+                given_by=given_by.strip(),
+                organisation=organisation,
+                created_by=user if user is not None and user.is_authenticated else None,
+            )
+            touch(case.meeting_id)
+    except IntegrityError:
+        # This key was used before (a double click, a retry, or a race): that tip is the one.
+        existing = Tip.objects.filter(key=key).first()
+        if existing is None or existing.case_id != case.pk:
+            raise ValidationError(_("This form was already used for another case.")) from None
+        return existing, False
+    return tip, True
+
+
+@transaction.atomic
+def update_tip(
+    *,
+    tip: Tip,
+    text: str,
+    domain: Domain,
+    column: Column,
+    organisation: Organisation | None = None,
+    given_by: str | None = None,
+) -> Tip:
+    """Edit a tip's text or move it to another cell."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("A tip cannot be empty."))
+    _check_cell(tip.case, domain, column)
+    tip.text, tip.domain, tip.column, tip.organisation = text, domain, column, organisation
+    fields = ["text", "domain", "column", "organisation"]
+    if given_by is not None:
+        tip.given_by = given_by.strip()
+        fields.append("given_by")
+    tip.save(update_fields=fields)
+    touch(tip.case.meeting_id)
+    return tip
+
+
+@transaction.atomic
+def delete_tip(*, tip: Tip) -> None:
+    """Delete a tip; one with a follow-up stays (what came of it belongs to the record)."""
+    if tip.outcomes.exists():
+        raise ValidationError(
+            _("This tip has a follow-up: it stays, so that what came of it is kept.")
+        )
+    meeting_id = tip.case.meeting_id
+    tip.delete()
+    touch(meeting_id)
+
+
+@transaction.atomic
+def choose_tip(
+    *,
+    tip: Tip,
+    chosen: bool,
+    action_who: str = "",
+    action_what: str = "",
+    action_when: str = "",
+) -> Tip:
+    """The case-bringer takes a tip to the client (or not), with the action: who, what, when.
+
+    A tip no longer taken to the client has no decision of the client either.
+    """
+    tip.chosen = chosen
+    tip.action_who, tip.action_what, tip.action_when = (
+        action_who.strip(),
+        action_what.strip(),
+        action_when.strip(),
+    )
+    if not chosen:
+        tip.decision = Decision.PENDING
+    tip.save(update_fields=["chosen", "action_who", "action_what", "action_when", "decision"])
+    touch(tip.case.meeting_id)
+    return tip
+
+
+@transaction.atomic
+def record_decision(*, tip: Tip, decision: Decision | str) -> Tip:
+    """What the client decided about a chosen tip. The client decides, not the group."""
+    if not tip.chosen and decision:
+        raise ValidationError(_("Only a tip taken to the client can have the client's decision."))
+    tip.decision = Decision(decision)
+    tip.save(update_fields=["decision"])
+    touch(tip.case.meeting_id)
+    return tip

@@ -1,0 +1,282 @@
+"""Nothing of network Noord is visible or changeable for a user of network Zuid.
+
+Every named URL of the whole project (every app's patterns, walked from the root URLconf;
+only Django's admin, which has its own staff login, is left out) must be in ACCESS_TABLE
+below: a new URL fails `test_every_url_name_is_covered` until it is added, so new views are
+checked automatically.
+
+For each URL with a Noord object in it, the outsider (a Zuid *coordinator*, so roles are
+no excuse) must get 404 for the methods listed, with and without HTMX, and never anything
+but 404 or 405 for the other method. The same URLs give the Noord coordinator something
+other than 404 (`test_insiders_reach_the_same_urls`), so the table's objects are right and
+the 404 comes from the network scope.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client as WebClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from networks.models import Network
+from sessions.models import CaseDiscussion, DomainGoal, Meeting, Step, Tip, TipOutcome
+from sessions.services.live import go_to_step
+from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
+
+GET, POST = "GET", "POST"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # which Noord object fills <pk>: "network", "meeting", "case", "tip"; "" = none
+    methods: tuple[str, ...]  # the methods the view serves
+    follow_up_tip: bool = False  # the URL also takes <tip_pk>: a tip awaiting follow-up
+    reported_follow_up: bool = False  # the URL also takes <outcome_pk>: a follow-up reported
+
+
+ACCESS_TABLE: dict[str, Entry] = {
+    # Accounts and language (no care data; the password page needs a login)
+    "accounts:login": Entry("", (GET, POST)),
+    "accounts:logout": Entry("", (POST,)),
+    "accounts:password_change": Entry("", (GET, POST)),
+    "accounts:access_log": Entry("network", (GET,)),
+    "set_language": Entry("", (POST,)),
+    "casework:home": Entry("", (GET,)),
+    # Coordinator
+    "casework:meeting_list": Entry("", (GET,)),
+    "casework:meeting_create": Entry("", (GET, POST)),
+    "casework:meeting_detail": Entry("meeting", (GET,)),
+    "casework:case_create": Entry("meeting", (GET, POST)),
+    # Facilitator console
+    "casework:console": Entry("case", (GET,)),
+    "casework:change_step": Entry("case", (POST,)),
+    "casework:save_presentation": Entry("case", (POST,)),
+    "casework:save_domains": Entry("case", (POST,)),
+    "casework:add_tip": Entry("case", (POST,)),
+    "casework:set_spotlight": Entry("case", (POST,)),
+    "casework:save_evaluation": Entry("case", (POST,)),
+    "casework:record_follow_up": Entry("case", (POST,), follow_up_tip=True),
+    "casework:correct_follow_up": Entry("case", (GET, POST), reported_follow_up=True),
+    "casework:edit_tip": Entry("tip", (GET, POST)),
+    "casework:delete_tip": Entry("tip", (POST,)),
+    "casework:choose_tip": Entry("tip", (POST,)),
+    # Beamer
+    "casework:beamer": Entry("meeting", (GET,)),
+    "casework:beamer_poll": Entry("meeting", (GET,)),
+    # Case review
+    "casework:review": Entry("case", (GET,)),
+    "casework:review_tip": Entry("tip", (POST,)),
+    "casework:review_outcome": Entry("tip", (POST,)),
+    # Reports
+    "reports:meeting_pdf": Entry("meeting", (GET,)),
+    "reports:case_pdf": Entry("case", (GET,)),
+}
+
+
+def url_names(patterns, namespace: str = "") -> set[str]:
+    """Every named URL under `patterns`, with its namespace, Django's admin left out."""
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+URL_NAMES = url_names(get_resolver().url_patterns)
+WITH_PK = sorted(name for name, entry in ACCESS_TABLE.items() if entry.kind)
+
+
+def test_every_url_name_is_covered():
+    assert URL_NAMES == set(ACCESS_TABLE), (
+        "Add every URL name of the project to ACCESS_TABLE (and remove old ones): "
+        f"missing {sorted(URL_NAMES - set(ACCESS_TABLE))}, "
+        f"unknown {sorted(set(ACCESS_TABLE) - URL_NAMES)}"
+    )
+
+
+@dataclass
+class NoordObjects:
+    network: Network
+    meeting: Meeting
+    case: CaseDiscussion
+    tip: Tip
+    follow_up_tip: Tip
+    reported: TipOutcome
+
+    def url(self, name: str) -> str:
+        entry = ACCESS_TABLE[name]
+        if not entry.kind:
+            return reverse(name)
+        kwargs = {"pk": getattr(self, entry.kind).pk}
+        if entry.follow_up_tip:
+            kwargs["tip_pk"] = self.follow_up_tip.pk
+        if entry.reported_follow_up:
+            kwargs["outcome_pk"] = self.reported.pk
+        return reverse(name, kwargs=kwargs)
+
+    def post_data(self) -> dict[str, str]:
+        """Plausible, valid input for any of the POST views, so no view can 404 on bad input."""
+        goal = self.case.goals.first()
+        column = self.case.meeting.network.matrix.columns.first()
+        data = {
+            "step": Step.TIPS.value,
+            "key": str(uuid.uuid4()),
+            "text": "Een tip van buiten",
+            "domain": str(goal.domain_id),
+            "column": str(column.pk),
+            "given_by": "Buitenstaander",
+            "question": "Overschreven?",
+            "situation": "Overschreven?",
+            "chosen": "on",
+            "action_who": "iemand",
+            "action_what": "iets",
+            "action_when": "morgen",
+            "decision": "accepted",
+            "tried": "yes",
+            "result": "worked",
+            "why": "zomaar",
+            "reported_by": "Buitenstaander",
+            "rating": "5",
+            "remark": "top",
+            "client": str(self.case.client_id),
+            "pseudonym": "Indringer",
+            "case_bringer": "",
+        }
+        # The prefixed names that the review and domain forms use.
+        for tip in (self.tip, self.follow_up_tip):
+            for field in ("chosen", "action_who", "action_what", "action_when", "decision"):
+                data[f"tip{tip.pk}-{field}"] = data[field]
+            for field in ("tried", "result", "why", "reported_by"):
+                data[f"outcome{self.reported.pk}-{field}"] = data[field]
+                data[f"tip{tip.pk}-{field}"] = data[field]
+                data[f"tip{tip.pk}-outcome-{field}"] = data[field]
+        data[f"{goal.domain.key}-marked"] = "on"
+        data[f"{goal.domain.key}-goal"] = "Ander doel"
+        return data
+
+
+@pytest.fixture
+def noord_objects(noord, case, case_bringer) -> NoordObjects:
+    """A Noord meeting with a case, a tip, and a chosen tip of last month awaiting follow-up."""
+    go_to_step(case=case, step=Step.TIPS)
+    tip = TipFactory(case=case, text="Wandelen met de hond van de buren")
+    earlier = CaseDiscussionFactory(
+        meeting=MeetingFactory(network=noord, starts_at=timezone.now() - timedelta(days=28)),
+        case_bringer=case_bringer,
+    )
+    mark(earlier, "financien")
+    follow_up_tip = TipFactory(case=earlier, chosen=True, text="Formulierenbrigade")
+    reported_tip = TipFactory(case=earlier, chosen=True, text="Koffieochtend")
+    reported = TipOutcome.objects.create(
+        tip=reported_tip, tried=False, reported_in=case.meeting, why="Geen tijd"
+    )
+    return NoordObjects(
+        network=noord,
+        meeting=case.meeting,
+        case=case,
+        tip=tip,
+        follow_up_tip=follow_up_tip,
+        reported=reported,
+    )
+
+
+def web(user) -> WebClient:
+    client = WebClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
+def snapshot(objects: NoordObjects) -> dict:
+    """Everything in Noord that an outsider's POST could try to change."""
+    return {
+        "meetings": list(
+            Meeting.objects.filter(network=objects.meeting.network).values().order_by("pk")
+        ),
+        "cases": list(CaseDiscussion.objects.values().order_by("pk")),
+        "goals": list(DomainGoal.objects.values().order_by("pk")),
+        "tips": list(Tip.objects.values().order_by("pk")),
+        "outcomes": list(TipOutcome.objects.values().order_by("pk")),
+    }
+
+
+def send(client: WebClient, method: str, url: str, data: dict, htmx: bool):
+    headers = {"HX-Request": "true"} if htmx else {}
+    if method == GET:
+        return client.get(url, headers=headers)
+    return client.post(url, data, headers=headers)
+
+
+@pytest.mark.parametrize("name", WITH_PK)
+def test_outsider_gets_404_on_every_noord_url(name, noord_objects, outsider):
+    entry = ACCESS_TABLE[name]
+    client = web(outsider)
+    url = noord_objects.url(name)
+    data = noord_objects.post_data()
+    before = snapshot(noord_objects)
+    seen = {}
+    for method in (GET, POST):
+        for htmx in (False, True):
+            status = send(client, method, url, data, htmx).status_code
+            seen[(method, htmx)] = status
+            expected = {404} if method in entry.methods else {404, 405}
+            assert status in expected, f"{method} {url} (htmx={htmx}) gave {status}: {seen}"
+    assert snapshot(noord_objects) == before, f"{name}: the outsider changed Noord data"
+
+
+def test_outsider_does_not_see_noord_in_the_meeting_list(noord_objects, outsider, zuid):
+    own = MeetingFactory(network=zuid, place="Huis van de Wijk De Boeg")
+    noord_objects.meeting.place = "Huis van de Wijk Het Baken"
+    noord_objects.meeting.save()
+    client = web(outsider)
+    for htmx in (False, True):
+        html = send(client, GET, reverse("casework:meeting_list"), {}, htmx).content.decode()
+        assert reverse("casework:meeting_detail", args=[own.pk]) in html
+        assert reverse("casework:meeting_detail", args=[noord_objects.meeting.pk]) not in html
+        assert "Het Baken" not in html
+
+
+def test_outsider_cannot_plan_a_meeting_in_noord(noord_objects, outsider, noord):
+    client = web(outsider)
+    html = client.get(reverse("casework:meeting_create")).content.decode()
+    assert ">Noord</option>" not in html
+    htmx = client.get(
+        reverse("casework:meeting_create"), {"network": noord.pk}, headers={"HX-Request": "true"}
+    )
+    assert noord_objects.case.case_bringer.email not in htmx.content.decode()
+    before = Meeting.objects.filter(network=noord).count()
+    response = client.post(
+        reverse("casework:meeting_create"),
+        {"network": noord.pk, "starts_at": "2031-01-01T10:00", "place": "Indringer"},
+    )
+    assert response.status_code == 200
+    assert Meeting.objects.filter(network=noord).count() == before
+
+
+def test_outsider_home_shows_nothing_of_noord(noord_objects, outsider, noord, zuid):
+    html = web(outsider).get(reverse("casework:home")).content.decode()
+    assert f'id="network-{zuid.pk}"' in html
+    assert f'id="network-{noord.pk}"' not in html
+    assert reverse("casework:meeting_detail", args=[noord_objects.meeting.pk]) not in html
+
+
+@pytest.mark.parametrize("name", WITH_PK)
+def test_insiders_reach_the_same_urls(name, noord_objects, coordinator):
+    """Control: the table's objects exist and the views find them for Noord's own coordinator."""
+    entry = ACCESS_TABLE[name]
+    client = web(coordinator)
+    response = send(
+        client, entry.methods[0], noord_objects.url(name), noord_objects.post_data(), False
+    )
+    assert response.status_code != 404, f"{name}: the URL in the table does not point at the object"
