@@ -93,6 +93,10 @@ class Viewer:
     def can_read_access_log(self, network_id: int) -> bool:
         return role_reads_access_log(self.role_in(network_id))
 
+    def can_erase_clients(self, network_id: int) -> bool:
+        """Erasing a client for good (the AVG's right to erasure) is the coordinator's call."""
+        return self.role_in(network_id) == Role.COORDINATOR
+
     def lead_networks(self) -> models.QuerySet[Network]:
         """The networks where this viewer plans meetings."""
         if not self.is_authenticated:

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from networks.models import Network
-from sessions.models import CaseDiscussion, DomainGoal, Meeting, Step, Tip, TipOutcome
+from sessions.models import CaseDiscussion, Client, DomainGoal, Meeting, Step, Tip, TipOutcome
 from sessions.services.live import go_to_step
 from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
 
@@ -48,6 +48,7 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:access_log": Entry("network", (GET,)),
     "set_language": Entry("", (POST,)),
     "casework:home": Entry("", (GET,)),
+    "casework:client_erase": Entry("client", (GET, POST)),
     # Coordinator
     "casework:meeting_list": Entry("", (GET,)),
     "casework:meeting_create": Entry("", (GET, POST)),
@@ -108,6 +109,7 @@ def test_every_url_name_is_covered():
 @dataclass
 class NoordObjects:
     network: Network
+    client: Client
     meeting: Meeting
     case: CaseDiscussion
     tip: Tip
@@ -183,6 +185,7 @@ def noord_objects(noord, case, case_bringer) -> NoordObjects:
     )
     return NoordObjects(
         network=noord,
+        client=case.client,
         meeting=case.meeting,
         case=case,
         tip=tip,
