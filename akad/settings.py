@@ -2,7 +2,7 @@
 
 Environment variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
 SECURE (https-only cookies and HSTS behind a TLS proxy), FORWARDED_PROXIES (how many reverse
-proxies in front of the app add to X-Forwarded-For), LOG_LEVEL.
+proxies in front of the app add to X-Forwarded-For), IDLE_TIMEOUT_MINUTES, LOG_LEVEL.
 """
 
 from pathlib import Path
@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "akad.middleware.SessionTimeoutMiddleware",
     "akad.middleware.HtmxLoginRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -88,7 +89,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "akad.kept_post.kept_post",
             ],
+            # `refill`: a form shown again with what a post kept across a login had in it.
+            "builtins": ["akad.kept_post"],
         },
     },
 ]
@@ -146,8 +150,11 @@ FORWARDED_PROXIES = int(env("FORWARDED_PROXIES", "0"))
 globals().update(client_address_settings(proxies=FORWARDED_PROXIES))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Sessions end when the browser closes and after a working day at most.
-SESSION_COOKIE_AGE = 10 * 60 * 60
+# Sessions end when the browser closes, after IDLE_TIMEOUT_MINUTES (30) without activity, and
+# 12 hours after the login whatever the activity (akad.session_store, akad.middleware).
+SESSION_ENGINE = "akad.session_store"
+SESSION_IDLE_TIMEOUT = int(env("IDLE_TIMEOUT_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
