@@ -220,3 +220,35 @@ def test_passwords_are_never_kept(clock, facilitator):
         HTTP_REFERER=f"http://testserver{page}",
     )
     assert "akad.kept_post" not in client.session
+
+
+def test_beamer_polls_do_not_keep_a_session_alive_but_a_running_meeting_does(
+    clock, case_bringer, case
+):
+    """The decision in akad.middleware: an unchanged poll is not activity (not even when it
+    renews its 10-minute pass), a poll that finds a change is."""
+    import re
+
+    from sessions.services.versions import touch
+
+    go_to_step(case=case, step=Step.TIPS)
+    client = logged_in(case_bringer)
+    html = client.get(reverse("casework:beamer", args=[case.meeting_id])).content.decode()
+    poll = {"url": re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")}
+
+    def poll_every_five_minutes(times: int):
+        for _ in range(times):
+            clock.shift(timedelta(minutes=5))
+            response = client.get(poll["url"], **HTMX)
+            found = re.search(r'hx-get="([^"]+)"', response.content.decode())
+            if found:  # new content (a change, or a renewed pass) polls with a new URL
+                poll["url"] = found.group(1).replace("&amp;", "&")
+        return response
+
+    for _ in range(4):  # two hours of meeting: the console changes something every 25 minutes
+        assert poll_every_five_minutes(5).status_code in (200, 204)
+        touch(case.meeting_id)
+    # Nobody runs the meeting any more: the polls alone end the session half an hour later.
+    assert poll_every_five_minutes(5).status_code in (200, 204)
+    response = poll_every_five_minutes(2)
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
