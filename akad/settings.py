@@ -137,8 +137,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "casework:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: five failures lock a username/IP pair for an hour.
+# Login throttling: five failures lock a username/IP pair for an hour, and thirty failures on
+# any accounts lock the IP address for an hour (password spraying; networks.throttling).
+# Failed attempts expire after the hour (removed at the next login attempt); successful
+# logins are logged by axes and removed by `axes_reset_logs --age 30` (README, Production).
+AXES_HANDLER = "networks.throttling.ThrottlingHandler"
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"

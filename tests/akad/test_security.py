@@ -78,6 +78,58 @@ def test_other_spellings_of_the_address_share_the_five_attempts(client, facilita
     assert "_auth_user_id" not in client.session
 
 
+def test_password_spraying_from_one_address_is_throttled(settings, facilitator):
+    """Thirty failures on as many accounts lock the address (not only each account/address
+    pair); another address, and the accounts themselves, are not locked by it."""
+    assert settings.LOGIN_FAILURES_PER_ADDRESS == 30 > settings.AXES_FAILURE_LIMIT
+    url = reverse("accounts:login")
+    sprayer = Client(REMOTE_ADDR="203.0.113.66")
+    for n in range(29):
+        response = sprayer.post(url, {"username": f"naam{n}@example.org", "password": "Welkom01"})
+        assert response.status_code == 200  # one try per account: no account is locked
+    good = {"username": facilitator.email, "password": "correct horse battery staple"}
+    sprayer.post(url, {"username": "naam29@example.org", "password": "Welkom01"})
+    response = sprayer.post(url, good)  # the 31st attempt, with a right password
+    assert response.status_code == 429
+    assert "_auth_user_id" not in sprayer.session
+    html = response.content.decode()
+    assert "Te veel mislukte inlogpogingen vanaf dit netwerkadres" in html
+    # The same account from somewhere else is not locked: the address was.
+    assert Client(REMOTE_ADDR="198.51.100.20").post(url, good).status_code == 302
+
+
+def test_the_account_lock_is_still_five_failures_and_says_so(facilitator):
+    url = reverse("accounts:login")
+    client = Client(REMOTE_ADDR="203.0.113.67")
+    for _ in range(5):
+        client.post(url, {"username": facilitator.email, "password": "wrong"})
+    response = client.post(url, {"username": facilitator.email, "password": "wrong"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Het inloggen is te vaak mislukt" in html
+    assert "netwerkadres" not in html
+    # The address as such is not locked: another account from it still logs in.
+    other = Client(REMOTE_ADDR="203.0.113.67")
+    assert other.post(url, {"username": "iemand@example.org", "password": "x"}).status_code == 200
+
+
+def test_the_address_lock_ends_after_the_cool_off(facilitator):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    url = reverse("accounts:login")
+    good = {"username": facilitator.email, "password": "correct horse battery staple"}
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sprayer = Client(REMOTE_ADDR="203.0.113.68")
+        for n in range(30):
+            sprayer.post(url, {"username": f"naam{n}@example.org", "password": "Welkom01"})
+        assert sprayer.post(url, good).status_code == 429
+        clock.shift(timedelta(hours=1, minutes=1))
+        assert sprayer.post(url, good).status_code == 302
+
+
 @pytest.mark.parametrize(
     "proxies, headers, same_client",
     [
