@@ -40,7 +40,8 @@ ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that asks for a verified second factor (akad.admin_site).
+    "akad.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "networks",
     "matrices",
     "sessions.apps.CaseworkConfig",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "networks.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -154,6 +160,15 @@ AXES_USERNAME_CALLABLE = "networks.accounts.throttling_username"
 FORWARDED_PROXIES = int(env("FORWARDED_PROXIES", "0"))
 globals().update(client_address_settings(proxies=FORWARDED_PROXIES))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Two-factor sign-in (django-otp): a code from an authenticator app (TOTP), or one of ten
+# recovery codes. Who must use it is networks.access.must_use_two_factor; the login flow is
+# networks.views. Wrong codes wait 1, 2, 4, 8 … seconds (django-otp's throttling) and count
+# as failed logins for the lockout above.
+OTP_TOTP_ISSUER = "AKAD casustafel"
+
+# Which networks a staff account administers in Django's admin (akad.admin_site).
+ADMIN_NETWORKS = "networks.access.administered_networks"
 
 # Sessions end when the browser closes, after IDLE_TIMEOUT_MINUTES (30) without activity, and
 # 12 hours after the login whatever the activity (akad.session_store, akad.middleware).

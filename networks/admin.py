@@ -107,7 +107,7 @@ class NetworkAdminForm(forms.ModelForm):
 
     class Meta:
         model = Network
-        fields = ["name", "district", "timeboxes"]
+        fields = ["name", "district", "timeboxes", "require_two_factor"]
 
     def clean(self):
         data = super().clean()
@@ -125,17 +125,21 @@ class NetworkAdmin(admin.ModelAdmin):
     """Network.clean() checks the timeboxes (known steps, whole minutes 0–120)."""
 
     form = NetworkAdminForm
-    list_display = ("name", "district", "matrix", "member_count")
+    list_display = ("name", "district", "matrix", "member_count", "require_two_factor")
     search_fields = ("name", "district")
     readonly_fields = ("matrix",)
-    fields = ("name", "district", "preset", "matrix", "timeboxes")
+    fields = ("name", "district", "preset", "matrix", "timeboxes", "require_two_factor")
     inlines = [MembershipInline, OrganisationInline]
 
     def save_model(self, request, obj, form, change):
         preset = form.cleaned_data.get("preset")
         if not change:
             network = services.create_network(
-                name=obj.name, district=obj.district, preset=preset, timeboxes=obj.timeboxes
+                name=obj.name,
+                district=obj.district,
+                preset=preset,
+                timeboxes=obj.timeboxes,
+                require_two_factor=obj.require_two_factor,
             )
             obj.pk, obj.matrix_id = network.pk, network.matrix_id
             obj._state.adding = False
