@@ -49,13 +49,17 @@ class NetworkScopedAdmin:
 
     `network_path` leads from the model to its network (`network`, `meeting__network_id`,
     …). A model with rows that belong to no network but are shown to every staff user (the
-    method's presets) overrides `network_filter`.
+    method's presets) overrides `network_filter`; one whose rule is not a path (people)
+    overrides `rows_within`.
     """
 
     network_path: str = "network"
 
     def network_filter(self, networks: QuerySet) -> Q:
         return Q(**{f"{self.network_path}__in": networks})
+
+    def rows_within(self, request, networks: QuerySet) -> QuerySet:
+        return self.model._default_manager.filter(self.network_filter(networks))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -64,8 +68,7 @@ class NetworkScopedAdmin:
             return queryset
         # pk__in, not a join on the queryset itself: the admin's own annotations (counts)
         # and ordering stay as they are, and no row comes twice.
-        inside = queryset.model._default_manager.filter(self.network_filter(networks))
-        return queryset.filter(pk__in=inside.values("pk"))
+        return queryset.filter(pk__in=self.rows_within(request, networks).values("pk"))
 
     def get_field_queryset(self, db, db_field, request):
         """Foreign-key and many-to-many choices (autocomplete too) within the same networks.

@@ -166,6 +166,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # networks.views. Wrong codes wait 1, 2, 4, 8 … seconds (django-otp's throttling) and count
 # as failed logins for the lockout above.
 OTP_TOTP_ISSUER = "AKAD casustafel"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key
 
 # Which networks a staff account administers in Django's admin (akad.admin_site).
 ADMIN_NETWORKS = "networks.access.administered_networks"
