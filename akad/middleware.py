@@ -161,3 +161,23 @@ class NoStoreMiddleware:
         if "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Every browser feature the app does not use is off (PERMISSIONS_POLICY): no page, and
+    no script that got in somehow, can use the camera, microphone, location, payment, USB…
+
+    The header is made once; a view that sets its own keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

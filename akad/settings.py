@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "akad.middleware.NoStoreMiddleware",
+    "akad.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "akad.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,7 +188,20 @@ if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    # The app's host name and any name below it: https only (nothing of the app is served
+    # over plain http, on any subdomain of its own).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# `manage.py check --deploy` (SECURE=1) is clean; two of its warnings are silenced on purpose:
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload commits the whole registrable domain (the municipality's or the care
+    # organisation's, not only this app) to https in every browser, for months and hard to
+    # undo: a decision for the domain's owner, who adds "preload" at their proxy.
+    "security.W021",
+    # A short SECRET_KEY is refused harder than with a warning: in production (SECURE=1)
+    # the app does not start with one (akad/wsgi.py, refuse_a_weak_secret_key).
+    "security.W009",
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -205,6 +219,38 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     },
+}
+
+# Browser features the app never uses, all off (akad.middleware.PermissionsPolicyMiddleware).
+# Only names Chromium and Firefox know: an unknown one is an error in the browser's console.
+# The beamer goes full screen with the browser's own F11, which this does not govern.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 LANGUAGE_CODE = "nl"

@@ -292,3 +292,73 @@ def test_a_wrong_old_password_is_refused_in_the_apps_own_dutch(client, facilitat
     assert "Je oude wachtwoord klopt niet. Vul het opnieuw in." in response.content.decode()
     facilitator.refresh_from_db()
     assert facilitator.check_password("correct horse battery staple")
+
+
+def test_every_page_turns_off_the_browser_features_the_app_does_not_use(client, facilitator, case):
+    client.force_login(facilitator)
+    for url in (
+        reverse("accounts:login"),
+        reverse("casework:console", args=[case.pk]),
+        reverse("casework:beamer", args=[case.meeting_id]),
+        "/no-such-page/",
+    ):
+        response = client.get(url)
+        policy = response.headers["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial"):
+            assert f"{feature}=()" in policy, (url, feature)
+        assert "*" not in policy and "self" not in policy
+        # … besides the headers that were there before.
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in response.headers["Cache-Control"]
+
+
+def production_settings(monkeypatch, secret_key: str) -> dict:
+    """akad/settings.py as a production installation reads it (SECURE=1), run afresh."""
+    import runpy
+
+    monkeypatch.setenv("SECURE", "1")
+    monkeypatch.setenv("SECRET_KEY", secret_key)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
+    monkeypatch.delenv("DEBUG", raising=False)
+    values = runpy.run_path(str(Path(settings.BASE_DIR, "akad", "settings.py")))
+    return {name: value for name, value in values.items() if name.isupper()}
+
+
+@pytest.mark.parametrize("secret_key", ["x", "Zq8-x7Lp" * 7])
+def test_the_deploy_check_is_clean_with_production_settings(monkeypatch, secret_key):
+    """`SECURE=1 SECRET_KEY=x ALLOWED_HOSTS=example.org manage.py check --deploy` is clean:
+    each of Django's warnings is fixed, or silenced in the settings with its reason."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    production = production_settings(monkeypatch, secret_key)
+    checked = {
+        name: value
+        for name, value in production.items()
+        if name.startswith(("SECURE_", "SESSION_", "CSRF_", "SILENCED_", "X_FRAME"))
+        or name in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "MIDDLEWARE", "INSTALLED_APPS"}
+    }
+    assert checked["SECURE_SSL_REDIRECT"] and checked["SESSION_COOKIE_SECURE"]
+    out, err = StringIO(), StringIO()
+    with override_settings(**checked):
+        call_command("check", deploy=True, stdout=out, stderr=err)
+    assert "System check identified no issues" in out.getvalue()
+    assert "WARNING" not in err.getvalue() + out.getvalue()
+
+
+def test_production_does_not_start_with_a_weak_secret_key():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from akad.wsgi import refuse_a_weak_secret_key
+
+    with pytest.raises(ImproperlyConfigured):
+        refuse_a_weak_secret_key(secure=True, key="x")
+    with pytest.raises(ImproperlyConfigured):
+        refuse_a_weak_secret_key(secure=True, key="django-insecure-" + "abcdefgh" * 8)
+    refuse_a_weak_secret_key(secure=True, key="Zq8-x7Lp" * 7)
+    refuse_a_weak_secret_key(secure=False, key="x")  # development: a key per process
