@@ -252,3 +252,34 @@ def test_beamer_polls_do_not_keep_a_session_alive_but_a_running_meeting_does(
     assert poll_every_five_minutes(5).status_code in (200, 204)
     response = poll_every_five_minutes(2)
     assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+def test_clearsessions_removes_a_session_half_an_hour_after_its_last_activity(clock, facilitator):
+    """The nightly clean-up (README, Production) keeps no ended login around for 12 hours."""
+    from django.core.management import call_command
+
+    logged_in(facilitator)
+    clock.shift(timedelta(minutes=29))
+    call_command("clearsessions")
+    assert Session.objects.count() == 1
+    clock.shift(timedelta(minutes=2))
+    call_command("clearsessions")
+    assert Session.objects.count() == 0
+
+
+def test_login_records_expire_with_axes_reset_logs(clock, facilitator):
+    """django-axes logs each login (address, browser): `axes_reset_logs --age 30` nightly."""
+    from io import StringIO
+
+    from axes.models import AccessAttempt, AccessLog
+    from django.core.management import call_command
+
+    logged_in(facilitator)
+    Client().post(reverse("accounts:login"), {"username": facilitator.email, "password": "x"})
+    assert AccessLog.objects.count() == 1 and AccessAttempt.objects.count() == 1
+    clock.shift(timedelta(days=31))
+    call_command("axes_reset_logs", age=30, stdout=StringIO())
+    assert not AccessLog.objects.exists()
+    # Failed attempts end with the hour's cool-off: removed at the next login attempt.
+    logged_in(facilitator)
+    assert not AccessAttempt.objects.exists()
