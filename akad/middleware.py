@@ -101,7 +101,9 @@ class SessionTimeoutMiddleware:
                 response = self.keep_plain_post(request, owner=(expired or {}).get("user"))
                 expired = None  # the kept form's message says it all
         if expired and self.ends_at_login(response):
-            messages.info(request, self.expired_message(expired["reason"]))
+            messages.info(
+                request, expired.get("message") or self.expired_message(expired["reason"])
+            )
         counts = not getattr(request, "_akad_not_activity", False)
         if counts and session.accessed and not session.is_empty() and SESSION_KEY in session:
             now = int(time.time())

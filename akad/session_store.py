@@ -63,7 +63,9 @@ def expiry_reason(data: dict, now: float) -> str | None:
 
 
 class SessionStore(DatabaseSessionStore):
-    # Whose session this was and why it ended, when the cookie named one that had expired.
+    # Whose session this was and why it ended, when the cookie named one that had expired
+    # ({"user": id, "reason": …}; whatever else ends a session early may set it too, with
+    # a "message" for the login page: networks.middleware).
     expired: dict | None = None
 
     def _get_session_from_db(self):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from asgiref.sync import sync_to_async
-from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -51,12 +50,14 @@ class SecondFactorMiddleware:
             session[two_factor.STATE] = state
         if not state["required"]:
             return user
+        # Ended like a timed-out session: the login page says why, and a form this request
+        # was sending is kept for this same person (akad.middleware.SessionTimeoutMiddleware).
         session.flush()
-        messages.info(
-            request,
-            _("Log in again: your account now asks for two-factor sign-in."),
-            fail_silently=True,
-        )
+        session.expired = {
+            "user": str(user.pk),
+            "reason": "second factor",
+            "message": _("Log in again: your account now asks for two-factor sign-in."),
+        }
         anonymous = AnonymousUser()
         anonymous.otp_device = None
         anonymous.is_verified = lambda: False

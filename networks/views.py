@@ -53,6 +53,14 @@ class Login(LoginView):
         return redirect("accounts:two_factor_setup")
 
 
+def back_to_login(request: HttpRequest) -> HttpResponse:
+    """No waiting login (any more): the password again."""
+    if request.session.get(two_factor.PENDING):
+        two_factor.drop_pending(request)
+        messages.info(request, _("The login waited too long for its second step. Log in again."))
+    return redirect("accounts:login")
+
+
 def safe_next(request: HttpRequest, url: str) -> str:
     allowed = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -96,7 +104,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """Step two, for someone with an app: its code, or one of the recovery codes."""
     user = two_factor.pending_user(request)
     if user is None:
-        return redirect("accounts:login")
+        return back_to_login(request)
     if not two_factor.has_app(user):
         return redirect("accounts:two_factor_setup")
     form = CodeForm(request.POST or None)
@@ -145,7 +153,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     at_login = not request.user.is_authenticated
     user = two_factor.pending_user(request) if at_login else request.user
     if user is None:
-        return redirect("accounts:login")
+        return back_to_login(request)
     if two_factor.has_app(user):
         return redirect("accounts:two_factor_verify" if at_login else "accounts:account")
     device = two_factor.app_being_set_up(user)

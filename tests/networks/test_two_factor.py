@@ -233,6 +233,7 @@ def test_the_code_step_expires(clock, coordinator):
     response = client.post(reverse("accounts:two_factor_verify"), {"code": code_of(device)})
     assert response.status_code == 302 and response.url == reverse("accounts:login")
     assert logged_in_as(client) is None
+    assert "waited too long for its second step" in client.get(response.url).content.decode()
 
 
 # Recovery codes ----------------------------------------------------------------------------
