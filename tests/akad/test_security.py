@@ -323,6 +323,8 @@ def production_settings(monkeypatch, secret_key: str) -> dict:
     monkeypatch.setenv("SECRET_KEY", secret_key)
     monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
     monkeypatch.delenv("DEBUG", raising=False)
+    # Set for the browser tests (tests/browser/conftest.py), never in production.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     values = runpy.run_path(str(Path(settings.BASE_DIR, "akad", "settings.py")))
     return {name: value for name, value in values.items() if name.isupper()}
 
