@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from akad.admin_site import NetworkScopedAdmin, administered_networks
 
 from . import access, services
-from .models import Membership, Network, Organisation, User
+from .models import AccessEvent, Membership, Network, Organisation, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -256,6 +256,28 @@ class OrganisationAdmin(NetworkScopedAdmin, admin.ModelAdmin):
             columns = Column.objects.filter(matrix_id=obj.network.matrix_id)
         form.base_fields["usual_column"].queryset = columns.select_related("matrix").distinct()
         return form
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(NetworkScopedAdmin, admin.ModelAdmin):
+    """The access log, to read: nobody adds, changes or deletes a line of it. A staff
+    account that is not a superuser reads its own networks' lines only."""
+
+    network_path = "network_id"
+    list_display = ("at", "network", "actor", "kind", "client_number", "page", "path")
+    list_filter = ("network", "kind")
+    search_fields = ("actor", "page", "path")
+    date_hierarchy = "at"
+    list_select_related = ("network",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Two-factor devices (django-otp's admin, scoped; never a secret or a recovery code shown) --

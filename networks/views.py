@@ -1,5 +1,5 @@
 """Accounts: the login (password, then a second factor where needed), one's own account
-page (password, two-factor sign-in, recovery codes)."""
+page (password, two-factor sign-in, recovery codes); the coordinator's access log."""
 
 from __future__ import annotations
 
@@ -11,15 +11,20 @@ from django.contrib.auth import user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from akad.http import HtmxHttpRequest
 
 from . import access, two_factor
+from .forms import AccessLogFilter
+from .selectors import access_events, client_names, people
 
 SETUP = "registration/two_factor_setup.html"
 VERIFY = "registration/two_factor_verify.html"
@@ -263,3 +268,28 @@ class PasswordChange(SuccessMessageMixin, PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("casework:home")
     success_message = gettext_lazy("Your password has been changed. Other devices are logged out.")
+
+
+EVENTS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def access_log(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who viewed or changed which client's data, when, where: for the network's coordinator."""
+    viewer = access.viewer_for(request)
+    network = access.network_for(viewer, pk)
+    access.require(viewer.can_read_access_log(network.pk))
+    names = client_names(network)
+    form = AccessLogFilter(request.GET or None, clients=list(names.items()), people=people(network))
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = access_events(network, **{k: v for k, v in filters.items() if v is not None})
+    page = Paginator(events.select_related("user"), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for event in page:
+        event.client_name = names.get(event.client_number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"network": network, "form": form, "page": page, "query": query.urlencode()}
+    return render(request, "networks/access_log.html", context)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matrices.models import Domain
 
@@ -36,6 +37,8 @@ class StepView:
     step: Step
     console: StepContext = field(default=_nothing)
     beamer: StepContext = field(default=_nothing)
+    # The terugblik is about earlier cases: its beamer page is not headed by today's client.
+    names_case: bool = True
 
     @property
     def console_template(self) -> str:
@@ -110,7 +113,9 @@ REGISTRY: dict[Step, StepView] = {
     view.step: view
     for view in (
         StepView(Step.OPENING),
-        StepView(Step.FOLLOW_UP, console=_follow_up_console, beamer=_follow_up_beamer),
+        StepView(
+            Step.FOLLOW_UP, console=_follow_up_console, beamer=_follow_up_beamer, names_case=False
+        ),
         StepView(
             Step.PRESENTATION,
             console=lambda case: {"presentation_form": PresentationForm(instance=case)},
@@ -136,6 +141,33 @@ def next_step(step: Step) -> Step | None:
 def previous_step(step: Step) -> Step | None:
     index = ORDER.index(step)
     return ORDER[index - 1] if index > 0 else None
+
+
+def jump_warning(case: CaseDiscussion, step: Step) -> str | None:
+    """Why moving the room to `step` asks for a confirmation first; None for an ordinary move.
+
+    The beamer and the timer follow every step change at once, so only next, back and
+    starting at the opening go straight through. A jump over steps, a step of a case not yet
+    started, and reopening a case after the room moved on to another are confirmed first.
+    """
+    current = case.current_step
+    if case.started_at is None:
+        if step == Step.OPENING:
+            return None
+        return _(
+            "This case has not started yet. Start it at %(step)s? The beamer and the timer "
+            "go along."
+        ) % {"step": step.label}
+    if case.meeting.current_case_id not in (None, case.pk):
+        return _(
+            "The beamer shows another case now. Reopen this case at %(step)s? The beamer "
+            "and the timer go along."
+        ) % {"step": step.label}
+    if step in (current, next_step(current), previous_step(current)):
+        return None
+    return _(
+        "Jump from step %(from)s to step %(to)s, %(step)s? The beamer and the timer go along."
+    ) % {"from": current.number, "to": step.number, "step": step.label}
 
 
 def step_bar(case: CaseDiscussion) -> dict:

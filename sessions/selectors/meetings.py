@@ -69,3 +69,14 @@ def version_of(meeting_pk: int, *, session_key: str) -> int | None:
         .values_list("version", flat=True)
         .first()
     )
+
+
+def client_record(client) -> dict:
+    """What erasing the client removes, in numbers: for the confirmation."""
+    return {
+        "cases": client.discussions.count(),
+        "tips": client.discussions.aggregate(n=Count("tips"))["n"] or 0,
+        "last": client.discussions.order_by("-meeting__starts_at")
+        .values_list("meeting__starts_at", flat=True)
+        .first(),
+    }

@@ -14,6 +14,12 @@ left after logging out goes to the login page at its next poll.
 An unchanged poll does not use the session, so it does not count as activity: a beamer
 left on keeps no login alive. A changed poll does (it goes through the login), so a beamer
 follows a meeting for as long as somebody runs it (akad.middleware.SessionTimeoutMiddleware).
+
+After a change every screen of the meeting asks at once: the content is rendered once per
+meeting version and language and kept in Django's cache (per process by default; a cache
+that all processes share, such as Redis, in production), so the second screen and the
+twentieth get it without the placemat's queries or a render. Only the wrapper with each
+screen's own poll pass and the server's clock is made per request.
 """
 
 from __future__ import annotations
@@ -21,10 +27,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -35,6 +45,7 @@ from networks.access import viewer_for
 from ..models import Meeting
 from ..selectors.meetings import version_of
 from ..selectors.objects import meeting_for
+from ..services.versions import SHARED_RENDER_SECONDS, render_key
 from ..steps import beamer_context
 
 PASS_SALT = "akad.beamer-poll"
@@ -48,13 +59,33 @@ def session_digest(session_key: str) -> str:
     return salted_hmac(PASS_SALT, session_key, algorithm="sha256").hexdigest()
 
 
+def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
+    """The beamer's content for this meeting version, rendered once and shared by all screens.
+
+    Everything in it follows from the version (every change the beamer shows raises it) and
+    the language; the one thing that runs on by itself, whether a step's timer still counts
+    (not after 12 hours), is part of the key.
+    """
+    case = meeting.current_case
+    timer_runs = case is not None and case.step_timer_runs(timezone.now())
+    key = render_key("beamer", meeting.pk, meeting.version, int(timer_runs))
+    html = cache.get(key)
+    if html is None:
+        context = {**beamer_context(meeting), "server_now": None}  # the wrapper has the clock
+        html = render_to_string(f"{BEAMER}#shared-content", context, request=request)
+        cache.set(key, html, SHARED_RENDER_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
+
+
 def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> HttpResponse:
-    context = beamer_context(meeting)
-    context["poll_pass"] = signing.dumps(
-        [meeting.pk, request.user.pk, session_digest(request.session.session_key or "")],
-        salt=PASS_SALT,
-        compress=True,
-    )
+    poll_pass = [meeting.pk, request.user.pk, session_digest(request.session.session_key or "")]
+    context = {
+        "meeting": meeting,
+        "version": meeting.version,
+        "server_now": timezone.now(),
+        "poll_pass": signing.dumps(poll_pass, salt=PASS_SALT, compress=True),
+        "shared_content": shared_content(request, meeting),
+    }
     return render(request, template, context)
 
 
