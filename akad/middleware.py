@@ -3,7 +3,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import resolve_url
@@ -68,8 +67,9 @@ class SessionTimeoutMiddleware:
     The session store (`akad.session_store`) ends a session SESSION_IDLE_TIMEOUT after its
     last counted activity and SESSION_COOKIE_AGE after the login. Here:
 
-    - Activity: every request that uses a logged-in session counts, at most one session
-      write a minute (ACTIVITY_RESOLUTION): the time-out is 30 minutes give or take one.
+    - Activity: every request that uses a session counts (with a login or without, like a
+      guest's), at most one session write a minute (ACTIVITY_RESOLUTION): the time-out is
+      30 minutes give or take one.
       A request that never looks at the session does not count, nor one marked with
       `not_activity`. That is the beamer's unchanged poll (every second, answered from its
       pass and one query, or renewing the pass), by decision: a screen left on must not keep
@@ -105,7 +105,7 @@ class SessionTimeoutMiddleware:
                 request, expired.get("message") or self.expired_message(expired["reason"])
             )
         counts = not getattr(request, "_akad_not_activity", False)
-        if counts and session.accessed and not session.is_empty() and SESSION_KEY in session:
+        if counts and session.accessed and not session.is_empty():
             now = int(time.time())
             if now - session.get(ACTIVE, 0) >= self.ACTIVITY_RESOLUTION:
                 session[ACTIVE] = now

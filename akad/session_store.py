@@ -12,7 +12,8 @@ removes it within the day instead of keeping care-data sessions around for 12 ho
 anything that checks a session by its row alone (the beamer's one-query poll) sees the
 same end. Both moments are kept in the session (`SIGNED_IN`, `ACTIVE`): the store stamps a
 session the first time it is saved with a login, and `akad.middleware.SessionTimeoutMiddleware`
-moves `ACTIVE` on as the user works.
+moves `ACTIVE` on as the user works. A session without a login (a login waiting for its
+second factor, a kept form, a guest) ends the same way, counted from its start (`STARTED`).
 
 A session found expired is deleted at once, and the store remembers whose it was and why
 (`expired`): the middleware tells the user, and keeps a form they had just sent.
@@ -32,7 +33,13 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 SIGNED_IN = "akad.signed_in"  # when the user logged in (Unix time, seconds)
+STARTED = "akad.started"  # when a session without a login began (a waiting login, a guest)
 ACTIVE = "akad.active"  # the last activity counted (Unix time, seconds)
+
+
+def began(data: dict) -> float | None:
+    """Where the absolute limit counts from: the login, or else the session's start."""
+    return data.get(SIGNED_IN, data.get(STARTED))
 
 
 def idle_timeout() -> int:
@@ -48,14 +55,14 @@ def end_of(data: dict) -> float | None:
     ends = []
     if ACTIVE in data:
         ends.append(data[ACTIVE] + idle_timeout())
-    if SIGNED_IN in data:
-        ends.append(data[SIGNED_IN] + absolute_limit())
+    if began(data) is not None:
+        ends.append(began(data) + absolute_limit())
     return min(ends) if ends else None
 
 
 def expiry_reason(data: dict, now: float) -> str | None:
     """Why a session with this data has ended ("idle", "absolute"), None while it lasts."""
-    if SIGNED_IN in data and now >= data[SIGNED_IN] + absolute_limit():
+    if began(data) is not None and now >= began(data) + absolute_limit():
         return "absolute"
     if ACTIVE in data and now >= data[ACTIVE] + idle_timeout():
         return "idle"
@@ -105,6 +112,8 @@ class SessionStore(DatabaseSessionStore):
         now = int(time.time())
         if SESSION_KEY in data:
             data.setdefault(SIGNED_IN, now)
+        else:
+            data.setdefault(STARTED, now)
         data.setdefault(ACTIVE, now)
         row = super().create_model_instance(data)
         end = end_of(data)

@@ -283,3 +283,19 @@ def test_login_records_expire_with_axes_reset_logs(clock, facilitator):
     # Failed attempts end with the hour's cool-off: removed at the next login attempt.
     logged_in(facilitator)
     assert not AccessAttempt.objects.exists()
+
+
+def test_a_session_without_a_login_lasts_while_it_is_used_and_ends_when_idle(clock, db):
+    """Such as a guest's, or a login waiting for its code: the same time-outs apply."""
+    client = Client()
+    session = client.session
+    session["guest"] = "deelnemer"
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    for _ in range(5):  # used every 20 minutes for 100 minutes
+        clock.shift(timedelta(minutes=20))
+        assert client.get(reverse("accounts:login")).status_code == 200
+        assert client.session.get("guest") == "deelnemer"
+    clock.shift(timedelta(minutes=31))
+    client.get(reverse("accounts:login"))
+    assert client.session.get("guest") is None
