@@ -24,7 +24,13 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # The same files `make messages` leaves out, plus what a copy of the sources does not need.
 NOT_SCANNED = (
-    ".*", "staticfiles", "locale", "__pycache__", "node_modules", "*.sqlite3", "*.sqlite3-*"
+    ".*",
+    "staticfiles",
+    "locale",
+    "__pycache__",
+    "node_modules",
+    "*.sqlite3",
+    "*.sqlite3-*",
 )
 
 
