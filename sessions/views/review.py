@@ -13,6 +13,7 @@ a plain post redirects back to the card.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -39,13 +40,53 @@ CHANGED_EVENT = "review-changed"
 
 @dataclass
 class Card:
-    """One tip with the forms its card shows (None for members who may only look)."""
+    """One tip with the forms its card shows, made when the template first asks for one.
+
+    A post hands in its bound forms (with what was typed and the errors); the others are
+    made unbound from the tip. Members who may only look get no forms (the template does not
+    ask), and the follow-up form is made only for a chosen tip, the one that shows it.
+    """
 
     tip: Tip
-    choose_form: ChooseForm | None = None
-    decision_form: DecisionForm | None = None
-    outcome_form: OutcomeForm | None = None
+    user: object = None
+    posted_choose_form: ChooseForm | None = None
+    posted_decision_form: DecisionForm | None = None
+    posted_outcome_form: OutcomeForm | None = None
     saved: str = ""  # "tip" or "outcome" right after a successful save
+
+    @cached_property
+    def choose_form(self) -> ChooseForm:
+        if self.posted_choose_form is not None:
+            return self.posted_choose_form
+        tip = self.tip
+        return ChooseForm(
+            prefix=prefix(tip),
+            initial={
+                "chosen": tip.chosen,
+                "action_who": tip.action_who,
+                "action_what": tip.action_what,
+                "action_when": tip.action_when,
+            },
+        )
+
+    @cached_property
+    def decision_form(self) -> DecisionForm:
+        if self.posted_decision_form is not None:
+            return self.posted_decision_form
+        return DecisionForm(prefix=prefix(self.tip), initial={"decision": self.tip.decision})
+
+    @cached_property
+    def outcome_form(self) -> OutcomeForm:
+        if self.posted_outcome_form is not None:
+            return self.posted_outcome_form
+        return OutcomeForm(
+            prefix=f"{prefix(self.tip)}-outcome", initial={"reported_by": str(self.user)}
+        )
+
+    @property
+    def outcome_failed(self) -> bool:
+        """A follow-up was posted and refused: its form shows, whatever the tip."""
+        return self.posted_outcome_form is not None and bool(self.posted_outcome_form.errors)
 
     @property
     def outcomes(self) -> list:
@@ -66,29 +107,6 @@ class Summary:
 
 def prefix(tip: Tip) -> str:
     return f"tip{tip.pk}"
-
-
-def make_card(tip: Tip, *, editable: bool, user, **forms_and_flags) -> Card:
-    card = Card(tip=tip, **forms_and_flags)
-    if not editable:
-        return card
-    if card.choose_form is None:
-        card.choose_form = ChooseForm(
-            prefix=prefix(tip),
-            initial={
-                "chosen": tip.chosen,
-                "action_who": tip.action_who,
-                "action_what": tip.action_what,
-                "action_when": tip.action_when,
-            },
-        )
-    if card.decision_form is None:
-        card.decision_form = DecisionForm(prefix=prefix(tip), initial={"decision": tip.decision})
-    if card.outcome_form is None:
-        card.outcome_form = OutcomeForm(
-            prefix=f"{prefix(tip)}-outcome", initial={"reported_by": str(user)}
-        )
-    return card
 
 
 def summarise(tips: list[Tip]) -> Summary:
@@ -121,7 +139,7 @@ def review_context(request: HttpRequest, case: CaseDiscussion, replace: Card | N
         if replace is not None and replace.tip.pk == tip.pk:
             tip.card = replace
         else:
-            tip.card = make_card(tip, editable=editable, user=request.user)
+            tip.card = Card(tip, user=request.user)
     return {
         "case": case,
         "placemat": mat,
@@ -170,7 +188,7 @@ def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tip = reviewer_tip(request, pk)
     choose_form = ChooseForm(request.POST, prefix=prefix(tip))
     decision_form = DecisionForm(request.POST, prefix=prefix(tip))
-    card_forms = {"choose_form": choose_form, "decision_form": decision_form}
+    card_forms = {"posted_choose_form": choose_form, "posted_decision_form": decision_form}
     if choose_form.is_valid() and decision_form.is_valid():
         try:
             tips.choose_tip(tip=tip, **choose_form.cleaned_data)
@@ -180,7 +198,7 @@ def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             decision_form.add_error(None, error)
         else:
             card_forms = {"saved": "tip"}
-    card = make_card(tip, editable=True, user=request.user, **card_forms)
+    card = Card(tip, user=request.user, **card_forms)
     return respond(request, tip, card)
 
 
@@ -190,7 +208,7 @@ def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Record what came of a chosen tip, outside a meeting (reported_in stays empty)."""
     tip = reviewer_tip(request, pk)
     form = OutcomeForm(request.POST, prefix=f"{prefix(tip)}-outcome")
-    card_forms = {"outcome_form": form}
+    card_forms = {"posted_outcome_form": form}
     if form.is_valid():
         try:
             follow_up.record_outcome(
@@ -200,5 +218,5 @@ def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             card_forms = {"saved": "outcome"}
-    card = make_card(tip, editable=True, user=request.user, **card_forms)
+    card = Card(tip, user=request.user, **card_forms)
     return respond(request, tip, card)
