@@ -83,13 +83,14 @@ def test_one_round_reports_every_target_and_page_against_its_reference(monkeypat
 
 
 def every_scenario_is_timed_against_its_reference(report: str) -> None:
-    for label in REFERENCES + TARGETS + CONTEXT + list(PAGES):
+    for label in REFERENCES + TARGETS + CONTEXT:
         assert float(row(report, label).group(1)) > 0
     for label in TARGETS + CONTEXT:
         if "cached" not in label:
             assert row(report, label).group(4), f"{label} has no ratio"
     assert "Python 3." in report and "Django 5." in report and "database: " in report
     assert "DEBUG off, cached template loader" in report  # rendered as in production
+    assert "each from another call depth" in report  # CPython 3.11's frame chunks
 
 
 def the_targets_of_issue_9(report: str) -> None:
@@ -116,22 +117,21 @@ def the_targets_of_issue_9(report: str) -> None:
 
 
 def every_page_against_a_bare_view_of_its_size(report: str) -> None:
-    baselines = [
-        int(m.group(1).replace(",", ""))
-        for m in re.finditer(
-            r"^bare view behind a login, \d+ rows?\s+\S+\s+\S+\s+\d+\s+([\d,]+)", report, re.M
-        )
-    ]
-    assert baselines, report
     for label, most in PAGES.items():
-        line = row(report, label)
-        queries, size = int(line.group(5)), int(line.group(6).replace(",", ""))
+        line = re.search(
+            rf"^{re.escape(label)}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}x\s+(\d+)\s+"
+            r"([\d,]+)\s+([\d,]+)\s+(<= 8x same size)\s+(PASS|MISS)$",
+            report,
+            re.M,
+        )
+        assert line, f"no page line for {label!r} in:\n{report}"
+        median, ref_ms = float(line.group(1)), float(line.group(3))
+        queries = int(line.group(5))
+        size, ref_size = (int(line.group(n).replace(",", "")) for n in (6, 7))
+        assert median > 0 and ref_ms > 0
         assert queries <= most, f"{label}: {queries} queries"
-        assert line.group(7) == "<= 8x same size"
-        assert float(line.group(3)) > 0 and line.group(4)  # its reference's time, and the ratio
-        # Its reference is one of the sized baselines, of about the page's bytes.
-        nearest = min(baselines, key=lambda b: abs(b - size))
-        assert abs(nearest - size) <= max(2100, size // 10), f"{label}: {size} vs {nearest}"
+        # Its reference: the bare view with about the page's bytes (rows of about 2 KB).
+        assert abs(ref_size - size) <= max(2100, size // 10), f"{label}: {size} vs {ref_size}"
 
 
 def test_templates_render_as_in_production_not_instrumented():

@@ -454,11 +454,11 @@ def full_page(what: str, contains: str = "") -> Callable[[HttpResponse], None]:
     return check
 
 
-def sized_baseline(client: Client, rows: int) -> Scenario:
+def sized_baseline(client: Client, page: Scenario, rows: int) -> Scenario:
     """The logged-in bare view with `rows` placemat rows: the reference of a page its size."""
     url = reverse("bench_baseline_sized", args=[rows])
     return Scenario(
-        f"baseline_rows_{rows}",
+        f"baseline_for_{page.key}",
         f"bare view behind a login, {rows} row{'' if rows == 1 else 's'}",
         lambda: lambda: client.get(url),
         lambda r: expect(r, 200, "same-size baseline", contains="Blommetje"),
@@ -778,7 +778,23 @@ def report_html(client: Client, url: str) -> str:
     return seen[0]
 
 
-def send(scenario: Scenario, *, count_queries: bool = False) -> tuple[HttpResponse, float]:
+# CPython 3.11 keeps its frames in 16 KB chunks and frees a chunk as soon as the frame at its
+# start returns (python/cpython#142183, fixed in 3.13 and later): a request whose template
+# recursion keeps crossing a chunk edge pays an mmap and a munmap each time, up to twice its
+# time. Where the edges fall depends on how deep the caller already is, so one call depth is
+# a lottery: every round sends its requests from a different depth, spread over one chunk's
+# worth of frames of `deeper` (about 136 of them), and the medians are over those depths.
+CHUNK_FRAMES = 136
+
+
+def deeper(frames: int, call: Callable[[], object]) -> object:
+    """`call()` from `frames` frames further down the stack (each frame a small one)."""
+    return call() if frames <= 0 else deeper(frames - 1, call)
+
+
+def send(
+    scenario: Scenario, *, count_queries: bool = False, depth: int = 0
+) -> tuple[HttpResponse, float]:
     """One request of `scenario`: prepared, timed (or its queries counted), checked, undone."""
     call = scenario.prepare()
     if count_queries:
@@ -787,9 +803,13 @@ def send(scenario: Scenario, *, count_queries: bool = False) -> tuple[HttpRespon
         scenario.queries = len(queries)
         elapsed_ms = float("nan")
     else:
-        start = time.perf_counter_ns()
-        response = call()
-        elapsed_ms = (time.perf_counter_ns() - start) / 1e6
+
+        def timed():
+            start = time.perf_counter_ns()
+            response = call()
+            return response, (time.perf_counter_ns() - start) / 1e6
+
+        response, elapsed_ms = deeper(depth, timed)
     scenario.check(response)
     scenario.after(response)
     return response, elapsed_ms
@@ -944,32 +964,41 @@ class Command(BaseCommand):
 
         The warm-up (untimed) compiles the templates, loads WeasyPrint and its fonts, and
         counts each request's queries and bytes on the way (never while timing: capturing
-        slows the cursor). A page's size picks its baseline's rows; pages of about the same
-        size share one. Returns every scenario, the baselines added, in report order.
+        slows the cursor). A page's size picks its baseline's rows. Returns every scenario,
+        the baselines added.
+
+        On a shared machine the load changes from second to second: a page and its baseline
+        are sent one right after the other in every round (the rendered PDF likewise right
+        after WeasyPrint alone), in an order that alternates, so that both see the same load.
         """
         sent = [s for s in scenarios if not s.pending]
         for scenario in sent:
             response, _ms = send(scenario, count_queries=True)
             scenario.size = len(response.content)
-        baselines: dict[int, Scenario] = {}
-        for scenario in sent:
-            if scenario.section == PAGES:
-                rows = fit.rows_for(scenario.size)
-                if rows not in baselines:
-                    baselines[rows] = sized_baseline(client, rows)
-                scenario.reference = baselines[rows].key
-        for baseline in baselines.values():
+        by_key = {s.key: s for s in sent}
+        baselines = {}
+        for page in (s for s in sent if s.section == PAGES):
+            baseline = sized_baseline(client, page, fit.rows_for(page.size))
             response, _ms = send(baseline, count_queries=True)
             baseline.size = len(response.content)
-        timed = sent + list(baselines.values())
-        # Timed rounds, interleaved, in a rotating order: every reference sees the same load.
+            page.reference = baseline.key
+            baselines[page.key] = baseline
+        # Units of the rotation: a page with its baseline, the PDF with WeasyPrint alone.
+        paired = dict(baselines)
+        if "meeting_pdf" in by_key and "weasyprint_only" in by_key:
+            paired["meeting_pdf"] = by_key["weasyprint_only"]
+        units = [
+            [paired[s.key], s] if s.key in paired else [s] for s in sent if s not in paired.values()
+        ]
         for n in range(rounds):
             gc.collect()
-            shift = n % len(timed)
-            for scenario in timed[shift:] + timed[:shift]:
-                _response, ms = send(scenario)
-                scenario.times_ms.append(ms)
-        return scenarios + sorted(baselines.values(), key=lambda b: b.size)
+            shift = n % len(units)
+            depth = n * CHUNK_FRAMES // rounds
+            for unit in units[shift:] + units[:shift]:
+                for scenario in unit if n % 2 == 0 else reversed(unit):
+                    _response, ms = send(scenario, depth=depth)
+                    scenario.times_ms.append(ms)
+        return scenarios + list(baselines.values())
 
     def report(self, scenarios: list[Scenario], world: World, rounds: int, setup_s: float) -> None:
         import weasyprint
@@ -992,8 +1021,10 @@ class Command(BaseCommand):
             f"follow-ups. Built in {setup_s:.1f} s."
         )
         out(
-            f"Rounds: {rounds} timed (after 1 untimed warm-up), interleaved in a rotating order; "
-            "median per scenario. Client: django.test.Client, logged in as the facilitator."
+            f"Rounds: {rounds} timed (after 1 untimed warm-up), interleaved in a rotating order, "
+            f"each from another call depth (0 to {CHUNK_FRAMES} frames deeper: CPython 3.11's "
+            "frame-chunk churn, see `deeper`); median per scenario. Client: django.test.Client, "
+            "logged in as the facilitator."
         )
         out(
             f"Sizes: beamer content fragment {by_key['poll_shared'].size:,} bytes, "
@@ -1004,6 +1035,11 @@ class Command(BaseCommand):
             f"{'scenario':<42}{'median ms':>10}{'min ms':>9}{'ref ms':>9}{'ratio':>8}"
             f"{'queries':>8}{'bytes':>9}  {'target':<22}result"
         )
+        # Pages show their baseline's bytes too: it should be about their own.
+        page_header = (
+            f"{'page':<42}{'median ms':>10}{'min ms':>9}{'ref ms':>9}{'ratio':>8}"
+            f"{'queries':>8}{'bytes':>9}{'ref bytes':>10}  {'target':<22}result"
+        )
         titles = {
             REFERENCES: "References (timed in the same rounds)",
             LIVE: (
@@ -1011,24 +1047,25 @@ class Command(BaseCommand):
             ),
             PDF: "Meeting PDF: ratio to WeasyPrint alone on the same HTML",
             PAGES: (
-                "Pages (full, logged in): ratio to the bare view behind a login of about the "
-                "same size (ref ms)"
+                "Pages (full): ratio to a bare view behind a login of about the page's size, "
+                "each timed right next to its page"
             ),
         }
         results = []
         for section in (REFERENCES, LIVE, PDF, PAGES):
             out("")
             out(titles[section])
-            out(header)
-            out("-" * len(header))
+            out(page_header if section == PAGES else header)
+            out("-" * len(page_header if section == PAGES else header))
             for s in scenarios:
-                if s.section != section:
+                if s.section != section or s.key.startswith("baseline_for_"):
                     continue
                 if s.pending:
                     out(f"{s.label:<42}{s.pending:<53}  {s.target:<22}-")
                     continue
                 median = s.median
-                ref = by_key[s.reference].median if s.reference else None
+                reference = by_key[s.reference] if s.reference else None
+                ref = reference.median if reference else None
                 ratio = median / ref if ref else None
                 mark = "-"
                 if s.passes is not None:
@@ -1037,16 +1074,18 @@ class Command(BaseCommand):
                 # Every column after a space, so that a wide number never runs into the next.
                 ref_text = f" {ref:>8.2f}" if ref else f"{'':>9}"
                 ratio_text = f" {ratio:>6.2f}x" if ratio else f"{'':>8}"
+                ref_bytes = f" {reference.size:>9,}" if section == PAGES else ""
                 out(
                     f"{s.label:<42} {median:>9.2f} {min(s.times_ms):>8.2f}{ref_text}{ratio_text}"
-                    f" {s.queries:>7} {s.size:>8,}  {s.target:<22}{mark}"
+                    f" {s.queries:>7} {s.size:>8,}{ref_bytes}  {s.target:<22}{mark}"
                 )
         out("")
         out(
             "ratio: median over the reference's median, both from the same rounds. The bare "
             "views render devtools/baseline.html (the beamer's placemat shape) without a query; "
             "behind a login they add Django's session and user lookup (2 queries). A page's "
-            "reference renders as many placemat rows as make about the page's bytes."
+            "reference renders as many placemat rows (about 2 KB each) as make about the page's "
+            "bytes; it is sent right before or after its page in every round."
         )
         pending = sum(1 for s in scenarios if s.pending)
         out(
