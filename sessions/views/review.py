@@ -12,6 +12,7 @@ a plain post redirects back to the card.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,6 +29,7 @@ from networks import access
 from networks.access import viewer_for
 
 from ..forms.follow_up import OutcomeForm
+from ..forms.inputs import inputs
 from ..forms.tips import ChooseForm, DecisionForm
 from ..models import CaseDiscussion, Decision, Result, Tip
 from ..selectors.objects import case_for, tip_for
@@ -40,11 +42,11 @@ CHANGED_EVENT = "review-changed"
 
 @dataclass
 class Card:
-    """One tip with the forms its card shows, made when the template first asks for one.
+    """One tip and the inputs its card writes out (sessions/forms/inputs.py).
 
-    A post hands in its bound forms (with what was typed and the errors); the others are
-    made unbound from the tip. Members who may only look get no forms (the template does not
-    ask), and the follow-up form is made only for a chosen tip, the one that shows it.
+    A post hands in its bound forms (what was typed, and the errors); every other card takes
+    its inputs from the tip without building a form. Members who may only look get no inputs
+    (the template does not ask), and the follow-up inputs only a chosen tip, which shows them.
     """
 
     tip: Tip
@@ -55,38 +57,50 @@ class Card:
     saved: str = ""  # "tip" or "outcome" right after a successful save
 
     @cached_property
-    def choose_form(self) -> ChooseForm:
-        if self.posted_choose_form is not None:
-            return self.posted_choose_form
+    def inputs(self) -> dict:
+        """The tick, the agreement (who, what, when) and the client's decision."""
         tip = self.tip
-        return ChooseForm(
-            prefix=prefix(tip),
-            initial={
-                "chosen": tip.chosen,
-                "action_who": tip.action_who,
-                "action_what": tip.action_what,
-                "action_when": tip.action_when,
-            },
-        )
+        choose = {
+            "chosen": tip.chosen,
+            "action_who": tip.action_who,
+            "action_what": tip.action_what,
+            "action_when": tip.action_when,
+        }
+        return {
+            **inputs(ChooseForm, prefix(tip), choose, self.posted_choose_form),
+            **inputs(
+                DecisionForm, prefix(tip), {"decision": tip.decision}, self.posted_decision_form
+            ),
+        }
+
+    @property
+    def choose_failed(self) -> bool:
+        return any(form is not None and form.errors for form in self._posted_choice)
+
+    @property
+    def choose_non_field_errors(self) -> list:
+        return [form.non_field_errors() for form in self._posted_choice if form is not None]
+
+    @property
+    def _posted_choice(self) -> tuple:
+        return (self.posted_choose_form, self.posted_decision_form)
 
     @cached_property
-    def decision_form(self) -> DecisionForm:
-        if self.posted_decision_form is not None:
-            return self.posted_decision_form
-        return DecisionForm(prefix=prefix(self.tip), initial={"decision": self.tip.decision})
-
-    @cached_property
-    def outcome_form(self) -> OutcomeForm:
-        if self.posted_outcome_form is not None:
-            return self.posted_outcome_form
-        return OutcomeForm(
-            prefix=f"{prefix(self.tip)}-outcome", initial={"reported_by": str(self.user)}
-        )
+    def outcome_inputs(self) -> dict:
+        """What came of it; a fresh key for a form that was not posted (KeyedForm)."""
+        initial = {"key": uuid.uuid4(), "reported_by": str(self.user)}
+        prefix_ = f"{prefix(self.tip)}-outcome"
+        return inputs(OutcomeForm, prefix_, initial, self.posted_outcome_form)
 
     @property
     def outcome_failed(self) -> bool:
         """A follow-up was posted and refused: its form shows, whatever the tip."""
         return self.posted_outcome_form is not None and bool(self.posted_outcome_form.errors)
+
+    @property
+    def outcome_non_field_errors(self) -> list:
+        form = self.posted_outcome_form
+        return [form.non_field_errors(), form["key"].errors] if form is not None else []
 
     @property
     def outcomes(self) -> list:
@@ -153,7 +167,9 @@ def respond(request: HtmxHttpRequest, tip: Tip, card: Card) -> HttpResponse:
     case = tip.case
     if request.htmx:
         response = render(
-            request, f"{REVIEW}#tip-card", {"card": card, "case": case, "can_edit": True}
+            request,
+            f"{REVIEW}#tip-card",
+            {"card": card, "tip": card.tip, "case": case, "can_edit": True},
         )
         if card.saved:
             trigger_client_event(response, CHANGED_EVENT)

@@ -392,7 +392,8 @@ def test_the_cards_write_out_what_the_widgets_would_render(case, case_bringer, t
     from django.forms.renderers import BaseRenderer
     from pytest_django.asserts import assertInHTML
 
-    from sessions.views.review import Card
+    from sessions.forms.follow_up import OutcomeForm
+    from sessions.forms.tips import ChooseForm, DecisionForm
 
     choose_tip(tip=tip, chosen=True, action_who="Anouk & Co", action_what="Bellen\nen mailen")
     record_decision(tip=tip, decision=Decision.DECLINED)
@@ -411,13 +412,20 @@ def test_the_cards_write_out_what_the_widgets_would_render(case, case_bringer, t
         BaseRenderer.render = original
     assert renders == []  # not one widget, attribute or error-list template
 
-    card = Card(tip, user=case_bringer)
-    outcome = card.outcome_form
-    fields = [card.choose_form[name] for name in ("action_who", "action_what", "action_when")]
-    fields += [card.decision_form["decision"], outcome["result"], outcome["why"]]
+    # The same unbound forms as the page would have built before (the key aside: fresh).
+    p = f"tip{tip.pk}"
+    choose = ChooseForm(
+        prefix=p,
+        initial={"chosen": True, "action_who": tip.action_who, "action_what": tip.action_what},
+    )
+    decision = DecisionForm(prefix=p, initial={"decision": tip.decision})
+    outcome = OutcomeForm(prefix=f"{p}-outcome", initial={"reported_by": str(case_bringer)})
+    fields = [choose[name] for name in ("action_who", "action_what", "action_when")]
+    fields += [decision["decision"], outcome["result"], outcome["why"]]
     fields += [outcome["reported_by"], *outcome["tried"]]
     for field in fields:
         assertInHTML(widget_html(field), page)
+    assert f'<input type="hidden" name="{p}-outcome-key" value="' in page
 
 
 def test_a_refused_card_shows_the_widgets_errors_and_aria(case, case_bringer, tip):
