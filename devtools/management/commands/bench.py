@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from unittest import mock
+from urllib.parse import urlencode
 
 import django
 from django.conf import settings
@@ -79,6 +80,7 @@ PDF_CACHED_MS = 50.0
 PAGE_MAX_RATIO = 8.0  # × the logged-in bare view of the page's size
 GUEST_PENDING = "not yet measured (guests)"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,7 +548,9 @@ def make_scenarios(client: Client, world: World) -> list[Scenario]:
             "organisation": world.organisations[0].pk,
         }
         url = reverse("casework:add_tip", args=[live.pk])
-        return lambda: client.post(url, data, **HTMX)
+        # Form-encoded, as htmx sends it (the test client would send multipart by default).
+        body = urlencode(data)
+        return lambda: client.post(url, body, content_type=FORM_ENCODED, **HTMX)
 
     def after_add(response):
         tip_services.delete_tip(tip=Tip.objects.get(key=added["key"]))
