@@ -456,13 +456,14 @@ def full_page(what: str, contains: str = "") -> Callable[[HttpResponse], None]:
     return check
 
 
-def sized_baseline(client: Client, page: Scenario, rows: int) -> Scenario:
-    """The logged-in bare view with `rows` placemat rows: the reference of a page its size."""
+def sized_baseline(client: Client, page: Scenario, rows: int, **headers) -> Scenario:
+    """The logged-in bare view with `rows` placemat rows, timed right next to `page`: the
+    reference of a page its size (or, with the reference's rows, of a live request)."""
     url = reverse("bench_baseline_sized", args=[rows])
     return Scenario(
         f"baseline_for_{page.key}",
         f"bare view behind a login, {rows} row{'' if rows == 1 else 's'}",
-        lambda: lambda: client.get(url),
+        lambda: lambda: client.get(url, **headers),
         lambda r: expect(r, 200, "same-size baseline", contains="Blommetje"),
         section=REFERENCES,
         reference=None,
@@ -971,9 +972,11 @@ class Command(BaseCommand):
         slows the cursor). A page's size picks its baseline's rows. Returns every scenario,
         the baselines added.
 
-        On a shared machine the load changes from second to second: a page and its baseline
-        are sent one right after the other in every round (the rendered PDF likewise right
-        after WeasyPrint alone), in an order that alternates, so that both see the same load.
+        On a shared machine the load changes from second to second: every request with a
+        target is sent right next to its own sample of its reference in every round (a page
+        with its same-size baseline, a poll or a tip with the logged-in bare view, the
+        rendered PDF with WeasyPrint alone), in an order that alternates, so that both see the
+        same load.
         """
         sent = [s for s in scenarios if not s.pending]
         for scenario in sent:
@@ -981,12 +984,17 @@ class Command(BaseCommand):
             scenario.size = len(response.content)
         by_key = {s.key: s for s in sent}
         baselines = {}
-        for page in (s for s in sent if s.section == PAGES):
-            baseline = sized_baseline(client, page, fit.rows_for(page.size))
+        for s in sent:
+            if s.section == PAGES:
+                baseline = sized_baseline(client, s, fit.rows_for(s.size))
+            elif s.section == LIVE and s.reference == BASELINE_LOGGED_IN:
+                baseline = sized_baseline(client, s, REFERENCE_ROWS, **HTMX)
+            else:
+                continue
             response, _ms = send(baseline, count_queries=True)
             baseline.size = len(response.content)
-            page.reference = baseline.key
-            baselines[page.key] = baseline
+            s.reference = baseline.key
+            baselines[s.key] = baseline
         # Units of the rotation: a page with its baseline, the PDF with WeasyPrint alone.
         paired = dict(baselines)
         if "meeting_pdf" in by_key and "weasyprint_only" in by_key:
@@ -1047,7 +1055,8 @@ class Command(BaseCommand):
         titles = {
             REFERENCES: "References (timed in the same rounds)",
             LIVE: (
-                f"Live session: ratio to the bare view behind a login ({logged_in.median:.2f} ms)"
+                "Live session: ratio to the bare view behind a login (5 rows), each timed right "
+                "next to its request"
             ),
             PDF: "Meeting PDF: ratio to WeasyPrint alone on the same HTML",
             PAGES: (
