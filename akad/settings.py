@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "akad",
     "networks",
     "matrices",
     "sessions.apps.CaseworkConfig",

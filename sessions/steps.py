@@ -37,6 +37,8 @@ class StepView:
     step: Step
     console: StepContext = field(default=_nothing)
     beamer: StepContext = field(default=_nothing)
+    # The terugblik is about earlier cases: its beamer page is not headed by today's client.
+    names_case: bool = True
 
     @property
     def console_template(self) -> str:
@@ -111,7 +113,9 @@ REGISTRY: dict[Step, StepView] = {
     view.step: view
     for view in (
         StepView(Step.OPENING),
-        StepView(Step.FOLLOW_UP, console=_follow_up_console, beamer=_follow_up_beamer),
+        StepView(
+            Step.FOLLOW_UP, console=_follow_up_console, beamer=_follow_up_beamer, names_case=False
+        ),
         StepView(
             Step.PRESENTATION,
             console=lambda case: {"presentation_form": PresentationForm(instance=case)},

@@ -57,3 +57,14 @@ def version_of(meeting_pk: int) -> int | None:
     return (
         Meeting.objects.filter(pk=meeting_pk).order_by().values_list("version", flat=True).first()
     )
+
+
+def client_record(client) -> dict:
+    """What erasing the client removes, in numbers: for the confirmation."""
+    return {
+        "cases": client.discussions.count(),
+        "tips": client.discussions.aggregate(n=Count("tips"))["n"] or 0,
+        "last": client.discussions.order_by("-meeting__starts_at")
+        .values_list("meeting__starts_at", flat=True)
+        .first(),
+    }

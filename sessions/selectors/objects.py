@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from networks.access import Viewer, fetch
 
-from ..models import CaseDiscussion, Meeting, Tip
+from ..models import CaseDiscussion, Client, Meeting, Tip
 
 
 def case_for(viewer: Viewer, pk: int) -> CaseDiscussion:
@@ -24,3 +24,7 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
 
 def tip_for(viewer: Viewer, pk: int) -> Tip:
     return fetch(viewer, Tip.objects.select_related("case__meeting__network", "case__client"), pk)
+
+
+def client_for(viewer: Viewer, pk: int) -> Client:
+    return fetch(viewer, Client.objects.select_related("network"), pk)

@@ -12,6 +12,7 @@ from matrices.models import Column, Domain
 from networks.models import Organisation
 
 from ..models import CaseDiscussion, Decision, Tip
+from ..text import tidy
 from .versions import touch
 
 
@@ -39,7 +40,7 @@ def add_tip(
     Returns (tip, created). The unique key in the database makes this safe against a double
     click or a retry racing the first request.
     """
-    text = text.strip()
+    text = tidy(text).strip()
     if not text:
         raise ValidationError(_("Write the tip first."))
     if organisation is not None and organisation.network_id != case.meeting.network_id:
@@ -53,7 +54,7 @@ def add_tip(
                 domain=domain,
                 column=column,
                 text=text,
-                given_by=given_by.strip(),
+                given_by=tidy(given_by).strip(),
                 organisation=organisation,
                 created_by=user if user is not None and user.is_authenticated else None,
             )
@@ -78,7 +79,7 @@ def update_tip(
     given_by: str | None = None,
 ) -> Tip:
     """Edit a tip's text or move it to another cell."""
-    text = text.strip()
+    text = tidy(text).strip()
     if not text:
         raise ValidationError(_("A tip cannot be empty."))
     _check_cell(tip.case, domain, column)

@@ -23,7 +23,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -33,15 +32,13 @@ from networks.access import viewer_for
 from ..models import Meeting
 from ..selectors.meetings import version_of
 from ..selectors.objects import meeting_for
+from ..services.versions import SHARED_RENDER_SECONDS, render_key
 from ..steps import beamer_context
 
 PASS_SALT = "akad.beamer-poll"
 PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once and renews it
 
 BEAMER = "sessions/beamer.html"
-
-
-SHARED_SECONDS = 10 * 60  # a version is current for seconds to hours; then it is not asked for
 
 
 def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
@@ -53,12 +50,12 @@ def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
     """
     case = meeting.current_case
     timer_runs = case is not None and case.step_timer_runs(timezone.now())
-    key = f"akad:beamer:{meeting.pk}:v{meeting.version}:{get_language()}:{timer_runs:d}"
+    key = render_key("beamer", meeting.pk, meeting.version, int(timer_runs))
     html = cache.get(key)
     if html is None:
         context = {**beamer_context(meeting), "server_now": None}  # the wrapper has the clock
         html = render_to_string(f"{BEAMER}#shared-content", context, request=request)
-        cache.set(key, html, SHARED_SECONDS)
+        cache.set(key, html, SHARED_RENDER_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
 
 

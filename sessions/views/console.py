@@ -13,18 +13,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from akad.http import HtmxHttpRequest, posted_id
 from networks import access
 from networks.access import viewer_for
 
-from ..forms.follow_up import OutcomeForm
+from ..forms.follow_up import OutcomeCorrectionForm, OutcomeForm
 from ..forms.live import DomainGoalForm, EvaluationForm, PresentationForm
 from ..models import CaseDiscussion, Step
-from ..privacy import looks_identifying
-from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up
+from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up, reported_follow_up
 from ..selectors.objects import case_for, tip_for
 from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
@@ -34,6 +33,7 @@ CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
 TIP_EDIT = f"{TIPS}#tip-edit"
 DOMAINS = "sessions/steps/domeinen.html"
+FOLLOW_UP = "sessions/steps/terugblik.html"
 
 
 def render_panel(
@@ -122,18 +122,17 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         if not request.htmx:
             return refuse_plain_post(request, case, presentation_form=form, error=errors)
-        return render(
-            request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
-        )
+        # A text that may identify someone: kept on the device, saved once confirmed.
+        warned = next((name for name in sent if name in form.errors), None)
+        context = {"failed": True, "message": errors, "case": case}
+        if form.privacy_warned:
+            context["save_anyway_field"] = form[warned].id_for_label if warned else None
+        return render(request, f"{CONSOLE}#save-status", context, status=422)
     values = {name: form.cleaned_data[name] for name in sent}
     live.save_presentation(case=case, **values)
     if not request.htmx:
         return redirect_back(case)
-    # Saved either way; a text that looks like it identifies the client gets a warning.
-    warning = next(filter(None, map(looks_identifying, values.values())), None)
-    return render(
-        request, f"{CONSOLE}#save-status", {"saved_at": timezone.now(), "warning": warning}
-    )
+    return render(request, f"{CONSOLE}#save-status", {"saved_at": timezone.now()})
 
 
 @login_required
@@ -143,7 +142,9 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
     domain = case_domain(case, posted_id(request, "domain"))
     goal = case_goal(case, domain)
-    form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
+    form = DomainGoalForm(
+        request.POST, prefix=f"d{domain.pk}", accepted={"goal": goal.goal if goal else ""}
+    )
     row_error = None
     # A goal or level for a domain that is not marked (console.js ticks the box as soon as
     # one is typed; without JavaScript it may stay unticked): refused, the text is kept.
@@ -235,10 +236,40 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def correct_follow_up(request: HtmxHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    """Terugblik: correct a follow-up reported in this meeting. GET: its form in place."""
+    case = lead_case(request, pk)
+    outcome = reported_follow_up(case.meeting, outcome_pk)
+    if request.method == "GET":
+        form = OutcomeCorrectionForm.of(outcome)
+        if request.htmx:
+            context = {"case": case, "outcome": outcome, "form": form}
+            return render(request, f"{FOLLOW_UP}#outcome-edit", context)
+        return render(request, CONSOLE, console_context(case, editing=outcome.pk, edit_form=form))
+    form = OutcomeCorrectionForm.of(outcome, data=request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up.correct_outcome(
+                outcome=outcome,
+                tried=data["tried"],
+                result=data["result"],
+                why=data["why"],
+                reported_by=data["reported_by"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return render_panel(request, case, refused=True, editing=outcome.pk, edit_form=form)
+    return render_panel(request, case, announce=_("Follow-up corrected."))
+
+
+@login_required
 @require_POST
 def save_evaluation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    form = EvaluationForm(request.POST)
+    form = EvaluationForm(request.POST, accepted={"remark": case.rating_remark})
     if form.is_valid():
         live.rate_session(
             case=case, rating=form.cleaned_data["rating"], remark=form.cleaned_data["remark"]

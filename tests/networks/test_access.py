@@ -24,7 +24,8 @@ from django.test import Client as WebClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from sessions.models import CaseDiscussion, DomainGoal, Meeting, Step, Tip, TipOutcome
+from networks.models import Network
+from sessions.models import CaseDiscussion, Client, DomainGoal, Meeting, Step, Tip, TipOutcome
 from sessions.services.live import go_to_step
 from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
 
@@ -33,9 +34,10 @@ GET, POST = "GET", "POST"
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # which Noord object fills <pk>: "meeting", "case", "tip"; "" = no pk in the URL
+    kind: str  # which Noord object fills <pk>: "network", "meeting", "case", "tip"; "" = none
     methods: tuple[str, ...]  # the methods the view serves
     follow_up_tip: bool = False  # the URL also takes <tip_pk>: a tip awaiting follow-up
+    reported_follow_up: bool = False  # the URL also takes <outcome_pk>: a follow-up reported
 
 
 ACCESS_TABLE: dict[str, Entry] = {
@@ -43,8 +45,10 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:login": Entry("", (GET, POST)),
     "accounts:logout": Entry("", (POST,)),
     "accounts:password_change": Entry("", (GET, POST)),
+    "accounts:access_log": Entry("network", (GET,)),
     "set_language": Entry("", (POST,)),
     "casework:home": Entry("", (GET,)),
+    "casework:client_erase": Entry("client", (GET, POST)),
     # Coordinator
     "casework:meeting_list": Entry("", (GET,)),
     "casework:meeting_create": Entry("", (GET, POST)),
@@ -59,6 +63,7 @@ ACCESS_TABLE: dict[str, Entry] = {
     "casework:set_spotlight": Entry("case", (POST,)),
     "casework:save_evaluation": Entry("case", (POST,)),
     "casework:record_follow_up": Entry("case", (POST,), follow_up_tip=True),
+    "casework:correct_follow_up": Entry("case", (GET, POST), reported_follow_up=True),
     "casework:edit_tip": Entry("tip", (GET, POST)),
     "casework:delete_tip": Entry("tip", (POST,)),
     "casework:choose_tip": Entry("tip", (POST,)),
@@ -103,10 +108,13 @@ def test_every_url_name_is_covered():
 
 @dataclass
 class NoordObjects:
+    network: Network
+    client: Client
     meeting: Meeting
     case: CaseDiscussion
     tip: Tip
     follow_up_tip: Tip
+    reported: TipOutcome
 
     def url(self, name: str) -> str:
         entry = ACCESS_TABLE[name]
@@ -115,6 +123,8 @@ class NoordObjects:
         kwargs = {"pk": getattr(self, entry.kind).pk}
         if entry.follow_up_tip:
             kwargs["tip_pk"] = self.follow_up_tip.pk
+        if entry.reported_follow_up:
+            kwargs["outcome_pk"] = self.reported.pk
         return reverse(name, kwargs=kwargs)
 
     def post_data(self) -> dict[str, str]:
@@ -150,6 +160,7 @@ class NoordObjects:
             for field in ("chosen", "action_who", "action_what", "action_when", "decision"):
                 data[f"tip{tip.pk}-{field}"] = data[field]
             for field in ("tried", "result", "why", "reported_by"):
+                data[f"outcome{self.reported.pk}-{field}"] = data[field]
                 data[f"tip{tip.pk}-{field}"] = data[field]
                 data[f"tip{tip.pk}-outcome-{field}"] = data[field]
         data[f"{goal.domain.key}-marked"] = "on"
@@ -168,7 +179,19 @@ def noord_objects(noord, case, case_bringer) -> NoordObjects:
     )
     mark(earlier, "financien")
     follow_up_tip = TipFactory(case=earlier, chosen=True, text="Formulierenbrigade")
-    return NoordObjects(meeting=case.meeting, case=case, tip=tip, follow_up_tip=follow_up_tip)
+    reported_tip = TipFactory(case=earlier, chosen=True, text="Koffieochtend")
+    reported = TipOutcome.objects.create(
+        tip=reported_tip, tried=False, reported_in=case.meeting, why="Geen tijd"
+    )
+    return NoordObjects(
+        network=noord,
+        client=case.client,
+        meeting=case.meeting,
+        case=case,
+        tip=tip,
+        follow_up_tip=follow_up_tip,
+        reported=reported,
+    )
 
 
 def web(user) -> WebClient:

@@ -142,7 +142,8 @@ def test_after_a_change_the_beamer_content_is_rendered_once_for_every_screen(
     client, case_bringer, facilitator, case
 ):
     """The first screen that polls after a change renders; the others get the same content
-    with the access check alone (session, user, the meeting with the viewer's role)."""
+    with the access check alone (session, user, the meeting with the viewer's role, and the
+    access log's line)."""
     go_to_step(case=case, step=Step.TIPS)
     grow(case, 40)
     poll = reverse("casework:beamer_poll", args=[case.meeting_id])
@@ -155,6 +156,6 @@ def test_after_a_change_the_beamer_content_is_rendered_once_for_every_screen(
     with CaptureQueriesContext(connection) as shared:
         two = second.get(poll, **HTMX)
 
-    assert len(shared) == 3 < len(rendered)
+    assert len(shared) == 4 < len(rendered)
     assert one.content.split(b">", 1)[1] == two.content.split(b">", 1)[1]  # all but the wrapper
     assert b"Tip nummer" in two.content
