@@ -1,26 +1,34 @@
 """Who may see and do what: every role rule of the project lives in this module.
 
 Everything belongs to exactly one network. A *viewer* is resolved once per request
-(`viewer_for`): today a signed-in member with a role in one or more networks; a guest of one
-meeting (joined with its code) becomes the second kind. A viewer sees nothing of a network
-they are not a member of: objects outside it answer 404, the same as objects that do not
-exist (`fetch`), so an id reveals nothing. Within a network:
+(`viewer_for`), and is one of two kinds (or both):
 
-- coordinators and facilitators (the *leads*) plan meetings and run the console;
-- the case-bringer of a case, and the leads, review its tips (choices, decisions, outcomes);
-- every member may look (meeting pages, beamer, reports).
+- a signed-in *member* with a role in one or more networks. A member sees nothing of a
+  network they are not a member of: objects outside it answer 404, the same as objects that
+  do not exist (`fetch`), so an id reveals nothing. Within a network:
+  - coordinators and facilitators (the *leads*) plan meetings and run the console;
+  - the case-bringer of a case, and the leads, review its tips (choices, decisions, outcomes);
+  - every member may look (meeting pages, beamer, reports);
+- a *guest* of one meeting, who joined with its code and has no account: their session holds
+  a secret (`admit_guest`) that the casework app resolves to its guest row (it registers the
+  lookup: this module does not import casework). A guest reaches only the phone pages of that
+  one meeting (`guest_meeting`) and their own tips (`fetch_own`); everything a member reaches
+  is 404 for them (`scope` gives them nothing), and pages that need an account answer 403
+  instead of the login page (akad.middleware). A member who joined from their phone is both.
 
 Views, templates (through the flags views hand them) and services ask the `can_…` checks
-here; nothing else compares role names.
+here; nothing else compares role names or decides whose pass a request carries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Network, Role, User
@@ -37,12 +45,57 @@ def role_leads(role: str | None) -> bool:
     return role in LEAD_ROLES
 
 
-class Viewer:
-    """The person behind a request, with their roles per network (looked up once each)."""
+class GuestLike(Protocol):
+    """What this module needs of a guest row (casework's `Guest`)."""
 
-    def __init__(self, user):
+    pk: int
+    meeting_id: int
+    meeting: object
+
+
+# The session key of a guest's secret, and who turns a secret into a guest (casework, at start).
+GUEST_SESSION_KEY = "akad_guest"
+_guest_lookup: Callable[[str], GuestLike | None] | None = None
+_UNRESOLVED = object()
+
+
+def register_guest_lookup(lookup: Callable[[str], GuestLike | None]) -> None:
+    """The casework app says how a guest's secret becomes its guest (None: removed, closed)."""
+    global _guest_lookup
+    _guest_lookup = lookup
+
+
+class Viewer:
+    """The person behind a request, with their roles per network (looked up once each) and,
+    when they joined a meeting with its code, their guest row (looked up on first use)."""
+
+    def __init__(self, user, guest_secret: str | None = None):
         self.user = user
         self._roles: dict[int, str | None] = {}
+        self._guest_secret = guest_secret
+        self._guest = _UNRESOLVED
+
+    @property
+    def guest(self) -> GuestLike | None:
+        """The guest row of the meeting this viewer joined with its code, if it still counts."""
+        if self._guest is _UNRESOLVED:
+            secret, lookup = self._guest_secret, _guest_lookup
+            self._guest = lookup(secret) if secret and lookup is not None else None
+        return self._guest
+
+    @property
+    def has_guest_pass(self) -> bool:
+        """A guest secret in the session, whether or not it still counts (no query)."""
+        return bool(self._guest_secret)
+
+    def is_guest_of(self, meeting_id: int) -> bool:
+        guest = self.guest
+        return guest is not None and guest.meeting_id == meeting_id
+
+    def can_change_own_tip(self, tip) -> bool:
+        """A tip sent from this viewer's phone: theirs to edit or withdraw (services say when)."""
+        guest = self.guest
+        return guest is not None and tip.guest_id == guest.pk
 
     @property
     def is_authenticated(self) -> bool:
@@ -99,8 +152,41 @@ def viewer_for(request: HttpRequest) -> Viewer:
     """The request's viewer, made once and kept on the request."""
     viewer = getattr(request, "_akad_viewer", None)
     if viewer is None or viewer.user is not request.user:
-        viewer = request._akad_viewer = Viewer(request.user)
+        viewer = request._akad_viewer = Viewer(
+            request.user, guest_secret=getattr(request, "session", {}).get(GUEST_SESSION_KEY)
+        )
     return viewer
+
+
+def has_guest_pass(request: HttpRequest) -> bool:
+    """Whether the request comes from someone who joined a meeting with its code."""
+    return viewer_for(request).has_guest_pass
+
+
+def admit_guest(request: HttpRequest, secret: str) -> None:
+    """Keep a new guest's secret in their session (a fresh session key: no fixation)."""
+    request.session.cycle_key()
+    request.session[GUEST_SESSION_KEY] = secret
+    request.__dict__.pop("_akad_viewer", None)
+
+
+# What a guest reaches ------------------------------------------------------------------------
+
+
+def guest_meeting(viewer: Viewer, pk: int):
+    """The meeting the viewer joined as a guest, loaded with their guest row; else 404
+    (another meeting, no pass, removed by the facilitator, or the meeting is over)."""
+    if not viewer.is_guest_of(pk):
+        raise Http404("not a guest of this meeting")
+    return viewer.guest.meeting
+
+
+def fetch_own(viewer: Viewer, queryset: models.QuerySet, pk: int):
+    """An object sent from the viewer's phone (its `guest` is theirs), or 404."""
+    guest = viewer.guest
+    if guest is None:
+        raise Http404("not a guest")
+    return get_object_or_404(queryset, pk=pk, guest_id=guest.pk)
 
 
 # Objects of a network ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sessions.models import CaseDiscussion, Meeting, Tip
 from sessions.selectors.follow_up import follow_ups_reported_in
-from sessions.selectors.placemat import Cell, Placemat, Row, placemat
+from sessions.selectors.placemat import RECORD, Cell, Placemat, Row, placemat
 
 
 @dataclass
@@ -51,7 +51,8 @@ class CaseReport:
 
 
 def case_report(case: CaseDiscussion) -> CaseReport:
-    return CaseReport(case=case, placemat=placemat(case, with_outcomes=True))
+    # Hidden tips were moderated away in the room: they are not part of the record.
+    return CaseReport(case=case, placemat=placemat(case, with_outcomes=True, tips_for=RECORD))
 
 
 def meeting_report(meeting: Meeting) -> dict:
