@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "akad.middleware.HtmxLoginRedirectMiddleware",
+    "akad.middleware.GuestsNeedAnAccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sessions.models import CaseDiscussion, Meeting, Tip
+from sessions.selectors.attendance import attendance
 from sessions.selectors.follow_up import follow_ups_reported_in
 from sessions.selectors.placemat import RECORD, Cell, Placemat, Row, placemat
 
@@ -56,12 +57,14 @@ def case_report(case: CaseDiscussion) -> CaseReport:
 
 
 def meeting_report(meeting: Meeting) -> dict:
-    """The meeting report: every case on the agenda, and the follow-ups reported in it."""
+    """The meeting report: who was there (organisations), every case on the agenda, and the
+    follow-ups reported in it."""
     cases = meeting.cases.select_related("client__case_bringer", "case_bringer").order_by(
         "order", "pk"
     )
     return {
         "meeting": meeting,
+        "attendance": attendance(meeting),
         "reports": [case_report(case) for case in cases],
         "follow_ups": list(follow_ups_reported_in(meeting)),
     }

@@ -55,6 +55,9 @@ class StepView:
     beamer: StepContext = field(default=_nothing)
     phone: StepContext = field(default=_nothing)
     guest_tips: GuestTips = GuestTips.CLOSED
+    # How the beamer shows the join code: "big" in the steps where people join (the start)
+    # or give tips, "small" (in a corner) otherwise.
+    beamer_join_code: str = "small"
 
     @property
     def console_template(self) -> str:
@@ -123,7 +126,20 @@ def _closing_console(case: CaseDiscussion) -> dict:
 
 
 def _tips_console(case: CaseDiscussion) -> dict:
-    return {"placemat": placemat(case), "tip_form": TipForm(case=case)}
+    mat = placemat(case)
+    return {
+        "placemat": mat,
+        "tip_form": TipForm(case=case),
+        "held_count": sum(1 for tip in mat.tips if tip.held and not tip.hidden),
+    }
+
+
+def _domains_console(case: CaseDiscussion) -> dict:
+    return {
+        "domain_rows": domain_rows(case),
+        # Tips from phones written in this step wait, parked, for the tips step.
+        "parked_count": case.tips.filter(held=True, hidden=False).count(),
+    }
 
 
 def _phone_cells(case: CaseDiscussion) -> dict:
@@ -143,8 +159,13 @@ def _evaluation_console(case: CaseDiscussion) -> dict:
 REGISTRY: dict[Step, StepView] = {
     view.step: view
     for view in (
-        StepView(Step.OPENING),
-        StepView(Step.FOLLOW_UP, console=_follow_up_console, beamer=_follow_up_beamer),
+        StepView(Step.OPENING, beamer_join_code="big"),
+        StepView(
+            Step.FOLLOW_UP,
+            console=_follow_up_console,
+            beamer=_follow_up_beamer,
+            beamer_join_code="big",
+        ),
         StepView(
             Step.PRESENTATION,
             console=lambda case: {"presentation_form": PresentationForm(instance=case)},
@@ -153,7 +174,7 @@ REGISTRY: dict[Step, StepView] = {
         # Phones may write tips already; they wait, parked, until the tips step.
         StepView(
             Step.DOMAINS,
-            console=lambda case: {"domain_rows": domain_rows(case)},
+            console=_domains_console,
             beamer=_placemat,
             phone=_phone_cells,
             guest_tips=GuestTips.PARKED,
@@ -164,6 +185,7 @@ REGISTRY: dict[Step, StepView] = {
             beamer=_placemat,
             phone=_phone_cells,
             guest_tips=GuestTips.OPEN,
+            beamer_join_code="big",
         ),
         StepView(Step.CLOSING, console=_closing_console, beamer=_placemat, phone=_phone_cells),
         StepView(
