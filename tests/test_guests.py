@@ -555,3 +555,19 @@ def test_a_forged_or_foreign_pass_takes_the_full_path(room, noord):
     assert phone.get(f"{url}?v={other.version}&pass={stolen}", **HTMX).status_code == 404
     url = reverse("casework:phone_poll", args=[room.meeting_id])
     assert Client().get(f"{url}?v=1&pass=forged", **HTMX).status_code == 404
+
+
+@pytest.mark.parametrize("step", list(Step))
+def test_the_phone_page_follows_every_step(room, step):
+    """Every step has its phone template, says whether tips can be sent, and stays small."""
+    from sessions.steps import REGISTRY
+
+    go_to_step(case=room, step=step)
+    phone = join_as(room.meeting)
+    with CaptureQueriesContext(connection) as queries:
+        response = phone.get(reverse("casework:phone", args=[room.meeting_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-tips="{REGISTRY[step].guest_tips.value}"' in html
+    assert str(room.client) in html and str(step.label) in html
+    assert len(queries) <= 8
