@@ -55,8 +55,9 @@ class StepView:
     beamer: StepContext = field(default=_nothing)
     phone: StepContext = field(default=_nothing)
     guest_tips: GuestTips = GuestTips.CLOSED
-    # How the beamer shows the join code: "big" in the steps where people join (the start)
-    # or give tips, "small" (in a corner) otherwise.
+    # How the beamer shows the join code: "big" at the start, when people come in; a "strip"
+    # under the placemat while they give tips (one line: the placemat keeps the room's
+    # screen); "small", in a corner, otherwise.
     beamer_join_code: str = "small"
 
     @property
@@ -185,7 +186,7 @@ REGISTRY: dict[Step, StepView] = {
             beamer=_placemat,
             phone=_phone_cells,
             guest_tips=GuestTips.OPEN,
-            beamer_join_code="big",
+            beamer_join_code="strip",
         ),
         StepView(Step.CLOSING, console=_closing_console, beamer=_placemat, phone=_phone_cells),
         StepView(
@@ -248,8 +249,21 @@ def beamer_context(meeting: Meeting) -> dict:
         return context
     case.meeting = meeting
     context.update(step_bar(case))
-    context.update(REGISTRY[case.current_step].beamer(case))
+    view = REGISTRY[case.current_step]
+    context.update(view.beamer(case))
+    context["join_code_size"] = join_code_size(view, context.get("placemat"))
     return context
+
+
+# The join strip gives way once the placemat fills up: the room needs the tips more than the
+# code by then (and the beamer must fit them on one screen; beamer.js scales everything).
+JOIN_STRIP_MAX_TIPS = 12
+
+
+def join_code_size(view: StepView, mat) -> str:
+    if view.beamer_join_code == "strip" and mat is not None and len(mat.tips) > JOIN_STRIP_MAX_TIPS:
+        return "small"
+    return view.beamer_join_code
 
 
 def phone_context(meeting: Meeting) -> dict:

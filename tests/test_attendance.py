@@ -221,7 +221,7 @@ def test_attendance_is_in_the_meeting_report(present, coordinator):
         (Step.FOLLOW_UP, "big"),
         (Step.PRESENTATION, "small"),
         (Step.DOMAINS, "small"),
-        (Step.TIPS, "big"),
+        (Step.TIPS, "strip"),
         (Step.CLOSING, "small"),
         (Step.EVALUATION, "small"),
     ],
@@ -239,6 +239,18 @@ def test_the_beamer_shows_the_join_code(case, case_bringer, step, size):
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
     assert "style=" not in svg  # the CSP allows no inline style; fill/stroke attributes are fine
     assert 'aria-hidden="true"' in svg
+
+
+def test_the_strip_gives_way_to_a_full_placemat(case, case_bringer):
+    from sessions.steps import JOIN_STRIP_MAX_TIPS
+
+    go_to_step(case=case, step=Step.TIPS)
+    url = reverse("casework:beamer", args=[case.meeting_id])
+    for _ in range(JOIN_STRIP_MAX_TIPS):
+        TipFactory(case=case)
+    assert "join-box join-strip" in english_client(case_bringer).get(url).content.decode()
+    TipFactory(case=case)
+    assert "join-box join-small" in english_client(case_bringer).get(url).content.decode()
 
 
 def test_the_beamer_before_the_first_case_shows_the_code_big(case, case_bringer):
