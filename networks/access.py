@@ -92,11 +92,6 @@ class Viewer:
         guest = self.guest
         return guest is not None and guest.meeting_id == meeting_id
 
-    def can_change_own_tip(self, tip) -> bool:
-        """A tip sent from this viewer's phone: theirs to edit or withdraw (services say when)."""
-        guest = self.guest
-        return guest is not None and tip.guest_id == guest.pk
-
     @property
     def is_authenticated(self) -> bool:
         return bool(self.user.is_authenticated)

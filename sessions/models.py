@@ -403,6 +403,19 @@ class Guest(models.Model):
         organisation = self.organisation_label
         return f"{self.display_name} ({organisation})" if organisation else self.display_name
 
+    def clean(self) -> None:
+        """The admin writes past the services, which check this themselves."""
+        if self.organisation_id and self.organisation_name:
+            raise ValidationError(
+                {"organisation_name": _("Pick an organisation or type one, not both.")}
+            )
+        if (
+            self.organisation_id
+            and self.meeting_id
+            and self.organisation.network_id != self.meeting.network_id
+        ):
+            raise ValidationError({"organisation": _("Pick an organisation of this network.")})
+
     @property
     def organisation_label(self) -> str:
         return self.organisation.name if self.organisation_id else self.organisation_name

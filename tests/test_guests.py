@@ -571,3 +571,17 @@ def test_the_phone_page_follows_every_step(room, step):
     assert f'data-tips="{REGISTRY[step].guest_tips.value}"' in html
     assert str(room.client) in html and str(step.label) in html
     assert len(queries) <= 8
+
+
+def test_a_guest_row_checks_its_organisation(case, zuid, noord):
+    from django.core.exceptions import ValidationError
+
+    elsewhere = OrganisationFactory(network=zuid)
+    here = OrganisationFactory(network=noord)
+    with pytest.raises(ValidationError):
+        Guest(meeting=case.meeting, display_name="X", organisation=elsewhere).full_clean()
+    with pytest.raises(ValidationError):
+        Guest(
+            meeting=case.meeting, display_name="X", organisation=here, organisation_name="Ook"
+        ).full_clean()
+    Guest(meeting=case.meeting, display_name="X", organisation=here).full_clean()
