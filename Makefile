@@ -13,10 +13,10 @@ install:
 	  || python3 -m pip install --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --locked
 
-APT_PACKAGES := chromium fonts-dejavu libharfbuzz-subset0 gettext
+APT_PACKAGES := chromium fonts-dejavu fonts-symbola libharfbuzz-subset0 gettext
 
 system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's subsetter (PDFs), gettext (translations), when missing
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans || ! fc-list | grep -qi symbola \
 	  || ! ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \

@@ -3,11 +3,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render, resolve_url
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-
-from networks.access import has_guest_pass, viewer_for
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -48,29 +46,6 @@ def is_login_redirect(response) -> bool:
     return response.status_code == 302 and urlsplit(response["Location"]).path == resolve_url(
         settings.LOGIN_URL
     )
-
-
-class GuestsNeedAnAccountMiddleware:
-    """Someone who joined a meeting with its code (a guest, no account) and opens a page that
-    needs an account gets 403 and the way back to their phone page, not the login page.
-
-    The pages refuse them anyway (`login_required`, and 404 outside a member's networks): this
-    only says so. Which requests are a guest's is the access module's to say.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if (
-            is_login_redirect(response)
-            and not request.user.is_authenticated
-            and has_guest_pass(request)
-        ):
-            guest = viewer_for(request).guest
-            return render(request, "guest_refused.html", {"guest": guest}, status=403)
-        return response
 
 
 class NoStoreMiddleware:

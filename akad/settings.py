@@ -1,8 +1,9 @@
 """Settings for the AKAD casustafel, read from the environment.
 
 Environment variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
-SECURE (https-only cookies and HSTS behind a TLS proxy), FORWARDED_PROXIES (how many reverse
-proxies in front of the app add to X-Forwarded-For), LOG_LEVEL.
+REDIS_URL (one cache for all app processes), SECURE (https-only cookies and HSTS behind a TLS
+proxy), FORWARDED_PROXIES (how many reverse proxies in front of the app add to
+X-Forwarded-For), LOG_LEVEL.
 """
 
 from pathlib import Path
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "akad",
     "networks",
     "matrices",
     "sessions.apps.CaseworkConfig",
@@ -71,7 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "akad.middleware.HtmxLoginRedirectMiddleware",
-    "akad.middleware.GuestsNeedAnAccountMiddleware",
+    "networks.middleware.GuestsNeedAnAccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -111,13 +113,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per-process cache, for rendered PDF reports (keyed by the meeting's version).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 200},
+# Rendered PDF reports and beamer content, keyed by the meeting's version. Per process by
+# default; with REDIS_URL (e.g. redis://127.0.0.1:6379/0) one cache for all app processes, so
+# a changed beamer is rendered once in the whole installation instead of once per process.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "akad",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    }
 
 AUTH_USER_MODEL = "networks.User"
 AUTHENTICATION_BACKENDS = [

@@ -31,7 +31,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Network, Role, User
+from .models import AccessEvent, Membership, Network, Role, User
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -45,12 +45,20 @@ def role_leads(role: str | None) -> bool:
     return role in LEAD_ROLES
 
 
+def role_reads_access_log(role: str | None) -> bool:
+    """The network's coordinators answer for who saw its clients' data."""
+    return role == Role.COORDINATOR
+
+
 class GuestLike(Protocol):
     """What this module needs of a guest row (casework's `Guest`)."""
 
     pk: int
+    display_name: str
     meeting_id: int
     meeting: object
+    network_id: int
+    shown_client_id: int | None  # the client whose case their phone shows now
 
 
 # The session key of a guest's secret, and who turns a secret into a guest (casework, at start).
@@ -67,10 +75,15 @@ def register_guest_lookup(lookup: Callable[[str], GuestLike | None]) -> None:
 
 class Viewer:
     """The person behind a request, with their roles per network (looked up once each) and,
-    when they joined a meeting with its code, their guest row (looked up on first use)."""
+    when they joined a meeting with its code, their guest row (looked up on first use).
 
-    def __init__(self, user, guest_secret: str | None = None):
+    Made by `viewer_for(request)`, it keeps the request so that `fetch` can log the access;
+    one made without a request (a test, a command) logs nothing.
+    """
+
+    def __init__(self, user, request: HttpRequest | None = None, guest_secret: str | None = None):
         self.user = user
+        self.request = request
         self._roles: dict[int, str | None] = {}
         self._guest_secret = guest_secret
         self._guest = _UNRESOLVED
@@ -127,6 +140,13 @@ class Viewer:
             return 0
         return Membership.objects.filter(user=self.user).count()
 
+    def can_read_access_log(self, network_id: int) -> bool:
+        return role_reads_access_log(self.role_in(network_id))
+
+    def can_erase_clients(self, network_id: int) -> bool:
+        """Erasing a client for good (the AVG's right to erasure) is the coordinator's call."""
+        return self.role_in(network_id) == Role.COORDINATOR
+
     def lead_networks(self) -> models.QuerySet[Network]:
         """The networks where this viewer plans meetings."""
         if not self.is_authenticated:
@@ -148,7 +168,9 @@ def viewer_for(request: HttpRequest) -> Viewer:
     viewer = getattr(request, "_akad_viewer", None)
     if viewer is None or viewer.user is not request.user:
         viewer = request._akad_viewer = Viewer(
-            request.user, guest_secret=getattr(request, "session", {}).get(GUEST_SESSION_KEY)
+            request.user,
+            request,
+            guest_secret=getattr(request, "session", {}).get(GUEST_SESSION_KEY),
         )
     return viewer
 
@@ -173,24 +195,46 @@ def guest_meeting(viewer: Viewer, pk: int):
     (another meeting, no pass, removed by the facilitator, or the meeting is over)."""
     if not viewer.is_guest_of(pk):
         raise Http404("not a guest of this meeting")
-    return viewer.guest.meeting
+    guest = viewer.guest
+    if viewer.request is not None and guest.shown_client_id is not None:
+        # The phone shows the current case's pseudonym and question: that is in the log too.
+        log_access(viewer, network_id=guest.network_id, client=guest.shown_client_id, meeting=pk)
+    return guest.meeting
 
 
-def fetch_own(viewer: Viewer, queryset: models.QuerySet, pk: int):
-    """An object sent from the viewer's phone (its `guest` is theirs), or 404."""
+def fetch_own(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """An object sent from the viewer's phone (its `guest` is theirs), or 404; logged as
+    `fetch` logs."""
     guest = viewer.guest
     if guest is None:
         raise Http404("not a guest")
-    return get_object_or_404(queryset, pk=pk, guest_id=guest.pk)
+    about = {
+        f"logged_{name}": F(getattr(queryset, f"{name}_path"))
+        for name in ("client", "meeting")
+        if getattr(queryset, f"{name}_path")
+    }
+    obj = get_object_or_404(queryset.annotate(**about), pk=pk, guest_id=guest.pk)
+    if viewer.request is not None:
+        log_access(
+            viewer,
+            network_id=guest.network_id,
+            client=getattr(obj, "logged_client", None),
+            meeting=getattr(obj, "logged_meeting", None),
+        )
+    return obj
 
 
 # Objects of a network ----------------------------------------------------------------------
 
 
 class NetworkScopedQuerySet(models.QuerySet):
-    """A queryset of objects that belong to one network; `network_path` leads there."""
+    """A queryset of objects that belong to one network; `network_path` leads there, and
+    `client_path` and `meeting_path` (where the object has one) to its client and meeting,
+    for the access log."""
 
     network_path = "network"
+    client_path: str | None = None
+    meeting_path: str | None = None
 
     def for_viewer(self, viewer: Viewer) -> NetworkScopedQuerySet:
         return scope(self, viewer)
@@ -210,14 +254,75 @@ def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
     the `can_…` checks that follow cost nothing.
     """
     path = queryset.network_path
+    about = {
+        name: F(getattr(queryset, f"{name}_path"))
+        for name in ("client", "meeting")
+        if getattr(queryset, f"{name}_path")
+    }
     obj = get_object_or_404(
         scope(queryset, viewer).annotate(
-            viewer_role=F(f"{path}__memberships__role"), viewer_network_id=F(path)
+            viewer_role=F(f"{path}__memberships__role"),
+            viewer_network_id=F(path),
+            **{f"logged_{name}": value for name, value in about.items()},
         ),
         pk=pk,
     )
     viewer.remember(obj.viewer_network_id, obj.viewer_role)
+    if viewer.request is not None:
+        log_access(
+            viewer,
+            network_id=obj.viewer_network_id,
+            client=getattr(obj, "logged_client", None),
+            meeting=getattr(obj, "logged_meeting", None),
+        )
     return obj
+
+
+def log_access(
+    viewer: Viewer,
+    *,
+    network_id: int,
+    client: int | None = None,
+    meeting: int | None = None,
+    kind: str | None = None,
+) -> AccessEvent:
+    """Append who looked at (GET) or changed (any other method) which client's data, where."""
+    request = viewer.request
+    match = getattr(request, "resolver_match", None)
+    if kind is None:
+        kind = (
+            AccessEvent.Kind.VIEW if request.method in ("GET", "HEAD") else AccessEvent.Kind.CHANGE
+        )
+    if viewer.is_authenticated:
+        actor = viewer.user.get_username()
+    elif viewer.guest is not None:  # no account: the name they joined with, and their row
+        actor = f"{viewer.guest.display_name} (guest {viewer.guest.pk})"
+    else:
+        actor = ""
+    return AccessEvent.objects.create(
+        network_id=network_id,
+        user=viewer.user if viewer.is_authenticated else None,
+        actor=actor[:200],
+        kind=kind,
+        client_number=client,
+        meeting_number=meeting,
+        page=(match.view_name if match else "")[:100],
+        path=request.path[:300],
+    )
+
+
+def network_for(viewer: Viewer, pk: int) -> Network:
+    """One of the viewer's networks, or 404 (missing and forbidden alike)."""
+    if not viewer.is_authenticated:
+        raise Http404
+    network = get_object_or_404(
+        Network.objects.filter(memberships__user=viewer.user).annotate(
+            viewer_role=F("memberships__role")
+        ),
+        pk=pk,
+    )
+    viewer.remember(network.pk, network.viewer_role)
+    return network
 
 
 def require(allowed: bool) -> None:
@@ -249,3 +354,16 @@ def is_member(user, network_id: int) -> bool:
 def can_facilitate(user, network_id: int) -> bool:
     """Only the network's leads are planned to facilitate a meeting: they run the console."""
     return Membership.objects.filter(user=user, network_id=network_id, role__in=LEAD_ROLES).exists()
+
+
+def log_erasure(*, network_id: int, client_number: int, actor: str, user=None) -> AccessEvent:
+    """A client was erased: the log keeps the number, who did it and when, nothing else."""
+    return AccessEvent.objects.create(
+        network_id=network_id,
+        user=user,
+        actor=actor[:200],
+        kind=AccessEvent.Kind.ERASE,
+        client_number=client_number,
+        page="",
+        path="",
+    )

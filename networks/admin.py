@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Membership, Network, Organisation, User
+from .models import AccessEvent, Membership, Network, Organisation, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -201,3 +201,23 @@ class OrganisationAdmin(admin.ModelAdmin):
             columns = Column.objects.filter(matrix_id=obj.network.matrix_id)
         form.base_fields["usual_column"].queryset = columns.select_related("matrix").distinct()
         return form
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The access log, to read: nobody adds, changes or deletes a line of it."""
+
+    list_display = ("at", "network", "actor", "kind", "client_number", "page", "path")
+    list_filter = ("network", "kind")
+    search_fields = ("actor", "page", "path")
+    date_hierarchy = "at"
+    list_select_related = ("network",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,15 @@ class Network(models.Model):
     )
     timeboxes = models.JSONField(
         _("timeboxes (minutes per step)"), default=default_timeboxes, blank=True
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep client data (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "A client's data are removed this many months after their last case discussion "
+            "(python manage.py purge_expired)."
+        ),
     )
 
     class Meta:
@@ -166,3 +176,67 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The access log is append-only.")
+
+    def delete(self):
+        raise TypeError("The access log is append-only.")
+
+
+class AccessEvent(models.Model):
+    """One look at, or change of, a client's data (NEN 7513): who, when, which page.
+
+    Written by `networks.access.fetch`, where access is decided, for every page, fragment,
+    PDF and export that shows or changes care data. Append-only. The client and meeting are
+    kept as plain numbers, not links: the log outlives an erased client, and holds nothing of
+    what was erased but that number.
+    """
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CHANGE = "change", _("changed")
+        ERASE = "erase", _("erased")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="access_events", verbose_name=_("network")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.CharField(_("who"), max_length=200)  # kept when the account is removed
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    client_number = models.PositiveBigIntegerField(_("client number"), null=True, blank=True)
+    meeting_number = models.PositiveBigIntegerField(_("meeting number"), null=True, blank=True)
+    page = models.CharField(_("page"), max_length=100)  # the URL name, e.g. casework:console
+    path = models.CharField(_("address"), max_length=300)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["network", "client_number", "at"], name="access_by_client"),
+            models.Index(fields=["network", "user", "at"], name="access_by_user"),
+        ]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_kind_display()} {self.page}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The access log is append-only.")

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,6 +21,7 @@ from akad.http import HtmxHttpRequest
 from networks.access import viewer_for
 from sessions.models import Meeting
 from sessions.selectors.objects import case_for, meeting_for
+from sessions.services.versions import SHARED_RENDER_SECONDS, render_key
 
 from .builders import case_report, meeting_report
 from .pdf import render_pdf
@@ -29,11 +30,7 @@ from .pdf import render_pdf
 # changes what a report shows raises that version, so a changed meeting gets a new key; so
 # do admin corrections of meetings, clients, cases, tips and outcomes (sessions/admin.py).
 # Renamed reference data (columns, domains, organisations) shows once the entry expires.
-REPORT_CACHE_SECONDS = 10 * 60
-
-
-def report_cache_key(kind: str, pk: int, meeting: Meeting) -> str:
-    return f"akad:report:{kind}:{pk}:v{meeting.version}:{get_language()}"
+REPORT_CACHE_SECONDS = SHARED_RENDER_SECONDS
 
 
 def pdf_response(
@@ -65,7 +62,7 @@ def pdf_filename(prefix: str, name: str, meeting: Meeting) -> str:
 @never_cache
 def meeting_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(viewer_for(request), pk)
-    key = report_cache_key("meeting", meeting.pk, meeting)
+    key = render_key("report-meeting", meeting.pk, meeting.version)
     # Translators: start of the meeting report's file name; lower case, words joined by "-".
     prefix = pgettext("PDF file name", "akad-meeting-report")
     filename = pdf_filename(prefix, meeting.network.name, meeting)
@@ -80,7 +77,7 @@ def meeting_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def case_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = case_for(viewer_for(request), pk)
     meeting = case.meeting
-    key = report_cache_key("case", case.pk, meeting)
+    key = render_key("report-case", meeting.pk, meeting.version, case.pk)
     # Translators: start of the case report's file name; lower case, words joined by "-".
     prefix = pgettext("PDF file name", "akad-case-report")
     filename = pdf_filename(prefix, case.client.pseudonym, meeting)

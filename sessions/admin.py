@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import CaseDiscussion, Client, DomainGoal, Guest, Meeting, Tip, TipOutcome
-from .privacy import looks_identifying
+from .models import CaseDiscussion, Client, DomainGoal, Guest, Meeting, Tip, TipOutcome, TipTally
+from .privacy import pseudonym_problem
 from .services.versions import touch_networks
 
 
@@ -49,7 +49,7 @@ class ClientAdminForm(forms.ModelForm):
 
     def clean_pseudonym(self) -> str:
         pseudonym = self.cleaned_data["pseudonym"]
-        problem = looks_identifying(pseudonym)
+        problem = pseudonym_problem(pseudonym)
         if problem:
             raise forms.ValidationError(problem)
         return pseudonym
@@ -194,3 +194,21 @@ class TipOutcomeAdmin(RefreshesMeetings, admin.ModelAdmin):
     autocomplete_fields = ("tip", "reported_in")
     readonly_fields = ("recorded_by", "created_at")
     list_select_related = ("tip", "reported_in__network")
+
+
+@admin.register(TipTally)
+class TipTallyAdmin(admin.ModelAdmin):
+    """Numbers kept of removed tips (for the network's figures); made by erasure only."""
+
+    list_display = ("meeting", "column", "formality", "tips", "chosen", "worked")
+    list_filter = ("meeting__network",)
+    list_select_related = ("meeting__network", "column")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -34,6 +34,14 @@ class Step(models.TextChoices):
         return list(Step).index(self) + 1
 
 
+class ClientQuerySet(NetworkScopedQuerySet):
+    client_path = "pk"
+
+
+class MeetingQuerySet(NetworkScopedQuerySet):
+    meeting_path = "pk"
+
+
 class Client(models.Model):
     """The person a case is about. Pseudonym only: never a name, BSN, address or birth date."""
 
@@ -62,7 +70,7 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = NetworkScopedQuerySet.as_manager()
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["pseudonym"]
@@ -152,7 +160,7 @@ class Meeting(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = NetworkScopedQuerySet.as_manager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -186,6 +194,8 @@ class Meeting(models.Model):
 
 class CaseDiscussionQuerySet(NetworkScopedQuerySet):
     network_path = "meeting__network"
+    client_path = "client"
+    meeting_path = "meeting"
 
 
 PRESENTATION_MAX = 4000  # characters per presentation field: a few minutes of telling
@@ -344,6 +354,7 @@ class DomainGoal(models.Model):
 
 class GuestQuerySet(NetworkScopedQuerySet):
     network_path = "meeting__network"
+    meeting_path = "meeting"
 
 
 def hash_token(token: str) -> str:
@@ -424,9 +435,21 @@ class Guest(models.Model):
     def has_phone(self) -> bool:
         return self.token_hash is not None
 
+    @property
+    def network_id(self) -> int:
+        return self.meeting.network_id
+
+    @property
+    def shown_client_id(self) -> int | None:
+        """The client whose case the guest's phone shows now (the meeting's current case)."""
+        case = self.meeting.current_case
+        return case.client_id if case is not None else None
+
 
 class TipQuerySet(NetworkScopedQuerySet):
     network_path = "case__meeting__network"
+    client_path = "case__client"
+    meeting_path = "case__meeting"
 
 
 TIP_MAX_LENGTH = 500
@@ -568,3 +591,37 @@ class TipOutcome(models.Model):
                 raise ValidationError(
                     {"reported_in": _("That meeting belongs to another network.")}
                 )
+
+
+class TipTally(models.Model):
+    """Counts of tips that are no longer stored (their client was erased or expired).
+
+    The network's report numbers (tips and outcomes per column over time) go on adding these,
+    so that they stay correct without the client: the tally holds numbers only, per meeting
+    and placemat column, never a text or a link to the client.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tallies")
+    column = models.ForeignKey(
+        "matrices.Column", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    formality = models.PositiveSmallIntegerField(_("formality"))
+    tips = models.PositiveIntegerField(default=0)
+    chosen = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    worked = models.PositiveIntegerField(default=0)
+    partly = models.PositiveIntegerField(default=0)
+    not_worked = models.PositiveIntegerField(default=0)
+    not_tried = models.PositiveIntegerField(default=0)
+
+    COUNTS = ("tips", "chosen", "accepted", "worked", "partly", "not_worked", "not_tried")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "column"], name="one_tally_per_cell")
+        ]
+        verbose_name = _("tally of removed tips")
+        verbose_name_plural = _("tallies of removed tips")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.tips}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matrices.models import Domain
 
@@ -59,6 +60,8 @@ class StepView:
     # under the placemat while they give tips (one line: the placemat keeps the room's
     # screen); "small", in a corner, otherwise.
     beamer_join_code: str = "small"
+    # The terugblik is about earlier cases: its beamer page is not headed by today's client.
+    names_case: bool = True
 
     @property
     def console_template(self) -> str:
@@ -165,6 +168,7 @@ REGISTRY: dict[Step, StepView] = {
             Step.FOLLOW_UP,
             console=_follow_up_console,
             beamer=_follow_up_beamer,
+            names_case=False,
             beamer_join_code="big",
         ),
         StepView(
@@ -210,6 +214,33 @@ def next_step(step: Step) -> Step | None:
 def previous_step(step: Step) -> Step | None:
     index = ORDER.index(step)
     return ORDER[index - 1] if index > 0 else None
+
+
+def jump_warning(case: CaseDiscussion, step: Step) -> str | None:
+    """Why moving the room to `step` asks for a confirmation first; None for an ordinary move.
+
+    The beamer and the timer follow every step change at once, so only next, back and
+    starting at the opening go straight through. A jump over steps, a step of a case not yet
+    started, and reopening a case after the room moved on to another are confirmed first.
+    """
+    current = case.current_step
+    if case.started_at is None:
+        if step == Step.OPENING:
+            return None
+        return _(
+            "This case has not started yet. Start it at %(step)s? The beamer and the timer "
+            "go along."
+        ) % {"step": step.label}
+    if case.meeting.current_case_id not in (None, case.pk):
+        return _(
+            "The beamer shows another case now. Reopen this case at %(step)s? The beamer "
+            "and the timer go along."
+        ) % {"step": step.label}
+    if step in (current, next_step(current), previous_step(current)):
+        return None
+    return _(
+        "Jump from step %(from)s to step %(to)s, %(step)s? The beamer and the timer go along."
+    ) % {"from": current.number, "to": step.number, "step": step.label}
 
 
 def step_bar(case: CaseDiscussion) -> dict:

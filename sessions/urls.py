@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     attendance,
     beamer,
+    clients,
     console,
     home,
     join,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/cases/new/", meetings.case_create, name="case_create"),
+    path("clients/<int:pk>/erase/", clients.erase, name="client_erase"),
     # Facilitator console (one page, HTMX fragments for every change)
     path("cases/<int:pk>/", console.console, name="console"),
     path("cases/<int:pk>/step/", console.change_step, name="change_step"),
@@ -32,6 +34,11 @@ urlpatterns = [
     path("cases/<int:pk>/evaluation/", console.save_evaluation, name="save_evaluation"),
     path(
         "cases/<int:pk>/follow-up/<int:tip_pk>/", console.record_follow_up, name="record_follow_up"
+    ),
+    path(
+        "cases/<int:pk>/follow-up/reported/<int:outcome_pk>/",
+        console.correct_follow_up,
+        name="correct_follow_up",
     ),
     path("tips/<int:pk>/edit/", tips.edit_tip, name="edit_tip"),
     path("tips/<int:pk>/delete/", tips.delete_tip, name="delete_tip"),

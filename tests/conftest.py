@@ -31,6 +31,22 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def reference_data_in_transactional_tests(request):
+    """Transactional tests empty every table afterwards, the migrated ZRM data included:
+    each one loads it again (idempotent), so it starts like a fresh installation."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        from matrices.reference import load_reference_data
+
+        load_reference_data(apps)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -99,3 +115,17 @@ def pytest_report_header(config):
     database = settings.DATABASES["default"]
     test_name = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} (tests on {test_name})"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` are about the server database (a restart cutting its
+    connections): they run in the PostgreSQL pass (CI's second run) and are deselected,
+    not skipped, on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

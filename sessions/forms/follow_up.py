@@ -6,11 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Result
+from .freetext import FreeTextForm
 from .keyed import KeyedForm
 
 
-class OutcomeForm(KeyedForm):
+class OutcomeFields(FreeTextForm, forms.Form):
     """Follow-up on a chosen tip: tried or not; worked, partly or not; why; who reported."""
+
+    privacy_fields = ("why", "reported_by")
 
     tried = forms.TypedChoiceField(
         label=_("Tried?"),
@@ -32,3 +35,22 @@ class OutcomeForm(KeyedForm):
         if data.get("tried") is False:
             data["result"] = ""
         return data
+
+
+class OutcomeForm(KeyedForm, OutcomeFields):
+    """A new follow-up, stored once (its key)."""
+
+
+class OutcomeCorrectionForm(OutcomeFields):
+    """A follow-up as reported, corrected (saving it twice changes nothing: no key needed)."""
+
+    @classmethod
+    def of(cls, outcome, **kwargs) -> OutcomeCorrectionForm:
+        initial = {
+            "tried": "yes" if outcome.tried else "no",
+            "result": outcome.result,
+            "why": outcome.why,
+            "reported_by": outcome.reported_by,
+        }
+        accepted = {"why": outcome.why, "reported_by": outcome.reported_by}
+        return cls(prefix=f"outcome{outcome.pk}", initial=initial, accepted=accepted, **kwargs)

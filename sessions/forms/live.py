@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from matrices.models import Level
 
 from ..models import CaseDiscussion
+from .freetext import FreeTextForm
 
 
-class PresentationForm(forms.ModelForm):
+class PresentationForm(FreeTextForm, forms.ModelForm):
+    privacy_fields = CaseDiscussion.PRESENTATION_FIELDS
+
     class Meta:
         model = CaseDiscussion
         fields = CaseDiscussion.PRESENTATION_FIELDS
@@ -19,8 +22,10 @@ class PresentationForm(forms.ModelForm):
         }
 
 
-class DomainGoalForm(forms.Form):
+class DomainGoalForm(FreeTextForm, forms.Form):
     """One row of the domains step: marked or not, the wish or goal, levels."""
+
+    privacy_fields = ("goal",)
 
     marked = forms.BooleanField(required=False)
     goal = forms.CharField(label=_("Wish or goal"), max_length=300, required=False)
@@ -44,7 +49,9 @@ class DomainGoalForm(forms.Form):
         return [("", "–"), *((level.pk, str(level)) for level in Level.objects.all())]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(FreeTextForm, forms.Form):
+    privacy_fields = ("remark",)
+
     rating = forms.TypedChoiceField(
         label=_("How did this discussion go? (1–5)"),
         choices=[("", "–")] + [(str(i), str(i)) for i in range(1, 6)],

@@ -10,6 +10,7 @@ from networks import access
 
 from ..models import Client
 from ..services.planning import check_new_pseudonym
+from .freetext import FreeTextForm
 
 PRIVACY_HINT = _(
     "Use the pseudonym only: no real names, BSN, addresses, phone numbers or dates of birth."
@@ -28,7 +29,9 @@ class MemberChoiceField(forms.ModelChoiceField):
 MEETING_YEARS = (2000, 2099)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(FreeTextForm, forms.Form):
+    privacy_fields = ("place",)
+
     """Plan a meeting in one of the networks the user leads."""
 
     network = forms.ModelChoiceField(

@@ -9,11 +9,14 @@ from matrices.models import Column, Domain
 from networks.models import Organisation
 
 from ..models import CaseDiscussion, Decision, Tip
+from .freetext import FreeTextForm
 from .keyed import KeyedForm
 
 
-class TipForm(KeyedForm):
+class TipForm(FreeTextForm, KeyedForm):
     """A new tip in one cell."""
+
+    privacy_fields = ("text", "given_by")
 
     text = forms.CharField(
         label=_("Tip"),
@@ -58,11 +61,13 @@ class TipForm(KeyedForm):
             self.initial.setdefault("column", case.spotlight_id)
 
 
-class TipEditForm(forms.ModelForm):
+class TipEditForm(FreeTextForm, forms.ModelForm):
     """Edit a tip's text, or move it to another cell.
 
     Its ids are its own (`id_edit<pk>_text`): the new-tip form on the same page has `id_text`.
     """
+
+    privacy_fields = ("text", "given_by")
 
     class Meta:
         model = Tip
@@ -87,8 +92,15 @@ class TipEditForm(forms.ModelForm):
             self.fields[name].error_messages["invalid_choice"] = choice
 
 
-class ChooseForm(forms.Form):
+class ChooseForm(FreeTextForm, forms.Form):
     """Afronding: take the tip to the client, with an action (who, what, when)."""
+
+    privacy_fields = ("action_who", "action_what", "action_when")
+
+    @staticmethod
+    def saved(tip: Tip) -> dict[str, str]:
+        """The tip's action as saved: what the form need not warn about again."""
+        return {name: getattr(tip, name) for name in ChooseForm.privacy_fields}
 
     chosen = forms.BooleanField(label=_("Take to the client"), required=False)
     action_who = forms.CharField(label=_("Who"), max_length=100, required=False)

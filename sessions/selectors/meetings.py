@@ -50,3 +50,21 @@ def next_case(case: CaseDiscussion) -> CaseDiscussion | None:
 def last_place(network) -> str:
     """Where the network met last: the likely place of its next meeting."""
     return network.meetings.order_by("-starts_at").values_list("place", flat=True).first() or ""
+
+
+def version_of(meeting_pk: int) -> int | None:
+    """The meeting's version alone: the whole of an unchanged beamer poll (one query)."""
+    return (
+        Meeting.objects.filter(pk=meeting_pk).order_by().values_list("version", flat=True).first()
+    )
+
+
+def client_record(client) -> dict:
+    """What erasing the client removes, in numbers: for the confirmation."""
+    return {
+        "cases": client.discussions.count(),
+        "tips": client.discussions.aggregate(n=Count("tips"))["n"] or 0,
+        "last": client.discussions.order_by("-meeting__starts_at")
+        .values_list("meeting__starts_at", flat=True)
+        .first(),
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from networks.access import Viewer, fetch, fetch_own
 
-from ..models import CaseDiscussion, Guest, Meeting, Tip, hash_token
+from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
 
 
 def case_for(viewer: Viewer, pk: int) -> CaseDiscussion:
@@ -49,3 +49,7 @@ def guest_for_secret(secret: str) -> Guest | None:
 def own_tip_for(viewer: Viewer, pk: int) -> Tip:
     """A tip sent from the viewer's phone (404 for anyone else's)."""
     return fetch_own(viewer, Tip.objects.select_related("case__meeting__network"), pk)
+
+
+def client_for(viewer: Viewer, pk: int) -> Client:
+    return fetch(viewer, Client.objects.select_related("network"), pk)

@@ -30,6 +30,10 @@ class NetworkOverview:
         return self.membership.network
 
     @property
+    def reads_access_log(self) -> bool:
+        return access.role_reads_access_log(self.membership.role)
+
+    @property
     def is_lead(self) -> bool:
         return access.role_leads(self.membership.role)
 

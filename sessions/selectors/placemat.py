@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from matrices.models import Column, Domain
 
@@ -129,3 +130,20 @@ def marked_domains(case: CaseDiscussion) -> list[Domain]:
     for number, domain in enumerate(domains, start=1):
         domain.number = number
     return domains
+
+
+def case_domain(case: CaseDiscussion, pk: int | None) -> Domain:
+    """A domain of the case's ZRM (404 for any other id: a form posted something odd)."""
+    return get_object_or_404(Domain, pk=pk, domain_set_id=case.meeting.network.matrix.domain_set_id)
+
+
+def case_goal(case: CaseDiscussion, domain: Domain) -> DomainGoal | None:
+    """The case's goal in this domain, if the domain is marked."""
+    return case.goals.filter(domain=domain).first()
+
+
+def case_column(case: CaseDiscussion, pk: int | None) -> Column | None:
+    """A column of the case's placemat, None for none (404 for an id of another placemat)."""
+    if pk is None:
+        return None
+    return get_object_or_404(Column, pk=pk, matrix_id=case.meeting.network.matrix_id)

@@ -51,10 +51,34 @@ def record_outcome(
         if existing is None or existing.tip_id != tip.pk:
             raise ValidationError(_("This form was already used for another tip.")) from None
         return existing
-    # Its own meeting's report shows it, and so does every later meeting of the network: its
-    # terugblik lists the tip while it awaits a follow-up (wherever the outcome is recorded).
+    _renew_meetings_showing(tip)
+    return outcome
+
+
+@transaction.atomic
+def correct_outcome(
+    *,
+    outcome: TipOutcome,
+    tried: bool,
+    result: Result | str = "",
+    why: str = "",
+    reported_by: str = "",
+) -> TipOutcome:
+    """Correct a follow-up as it was reported (a slip in the terugblik): same tip, same meeting."""
+    if tried and not result:
+        raise ValidationError(_("Say whether it worked, partly worked or did not work."))
+    outcome.tried = tried
+    outcome.result = Result(result) if tried else ""
+    outcome.why, outcome.reported_by = why.strip(), reported_by.strip()
+    outcome.save(update_fields=["tried", "result", "why", "reported_by"])
+    _renew_meetings_showing(outcome.tip)
+    return outcome
+
+
+def _renew_meetings_showing(tip: Tip) -> None:
+    """Its own meeting's report shows a follow-up, and so does every later meeting of the
+    network: its terugblik lists the tip while it awaits one (wherever it is recorded)."""
     own = tip.case.meeting
     Meeting.objects.filter(network_id=own.network_id, starts_at__gte=own.starts_at).update(
         version=F("version") + 1
     )
-    return outcome

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from networks import access
 
 from ..models import CaseDiscussion, Client, Meeting
-from ..privacy import looks_identifying
+from ..privacy import pseudonym_problem
 from .versions import touch
 
 PSEUDONYM_TAKEN = gettext_lazy(
@@ -24,7 +24,7 @@ def check_new_pseudonym(*, network_id: int, pseudonym: str) -> str:
     """The pseudonym of a new client, tidied; ValidationError when it may identify someone
     or is already taken in the network. The form and `add_case_discussion` both ask this."""
     pseudonym = " ".join(pseudonym.split())
-    problem = looks_identifying(pseudonym)
+    problem = pseudonym_problem(pseudonym)
     if problem:
         raise ValidationError(problem)
     if Client.objects.filter(network_id=network_id, pseudonym__iexact=pseudonym).exists():

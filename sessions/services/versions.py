@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
+from django.utils.translation import get_language
 
 from ..models import Meeting
 
@@ -25,3 +28,36 @@ def touch_networks(network_ids: Iterable[int]) -> None:
     meetings show the changed row is not worth it: a new version only costs one render.
     """
     Meeting.objects.filter(network_id__in=set(network_ids)).update(version=F("version") + 1)
+
+
+# Renders of a meeting (the beamer's content, the PDF reports) are cached under its version.
+# One key builder for all of them, so that erasing a client can find them again.
+SHARED_RENDER_SECONDS = 10 * 60
+
+
+def render_key(kind: str, meeting_id: int, version: int, *parts, language: str = "") -> str:
+    """The cache key of a render of meeting `meeting_id` at `version` (in the language)."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    return ":".join(["akad", kind, str(meeting_id), f"v{version}", language, *map(str, parts)])
+
+
+# A version lasts seconds to hours; entries live SHARED_RENDER_SECONDS. The renders of the
+# last this many versions are all that a cache can still hold of a meeting.
+RECENT_VERSIONS = 1000
+
+
+def forget_renders(meeting: Meeting, *, case_ids: Iterable[int] = ()) -> None:
+    """Drop every cached render of the meeting that may still be held (an erased client)."""
+    case_ids = list(case_ids)
+    keys = [
+        render_key(kind, meeting.pk, version, *parts, language=language)
+        for version in range(max(1, meeting.version - RECENT_VERSIONS), meeting.version + 1)
+        for language, _name in settings.LANGUAGES
+        for kind, parts in [
+            ("beamer", (0,)),
+            ("beamer", (1,)),
+            ("report-meeting", ()),
+            *(("report-case", (case_id,)) for case_id in case_ids),
+        ]
+    ]
+    cache.delete_many(keys)

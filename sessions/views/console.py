@@ -10,31 +10,30 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from akad.http import HtmxHttpRequest, posted_id
-from matrices.models import Column, Domain
 from networks import access
 from networks.access import viewer_for
 
-from ..forms.follow_up import OutcomeForm
+from ..forms.follow_up import OutcomeCorrectionForm, OutcomeForm
 from ..forms.live import DomainGoalForm, EvaluationForm, PresentationForm
 from ..models import CaseDiscussion, Step
-from ..privacy import looks_identifying
-from ..selectors.follow_up import awaiting_follow_up
+from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up, reported_follow_up
 from ..selectors.objects import case_for, tip_for
-from ..selectors.placemat import domain_choices
+from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
-from ..steps import console_context, domain_row
+from ..steps import console_context, domain_row, jump_warning
 
 CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
 TIP_EDIT = f"{TIPS}#tip-edit"
 DOMAINS = "sessions/steps/domeinen.html"
+FOLLOW_UP = "sessions/steps/terugblik.html"
 
 
 def render_panel(
@@ -104,6 +103,10 @@ def change_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         step = Step(request.POST.get("step", ""))
     except ValueError:
         return render_panel(request, case, refused=True, error=_("Unknown step."))
+    warning = jump_warning(case, step)
+    if warning and request.POST.get("confirm") != "1":
+        # Nothing moves yet: the panel asks first (the room sees no change).
+        return render_panel(request, case, confirm_step=step, confirm_warning=warning)
     live.go_to_step(case=case, step=step)
     return render_panel(request, case)
 
@@ -119,18 +122,17 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         if not request.htmx:
             return refuse_plain_post(request, case, presentation_form=form, error=errors)
-        return render(
-            request, f"{CONSOLE}#save-status", {"failed": True, "message": errors}, status=422
-        )
+        # A text that may identify someone: kept on the device, saved once confirmed.
+        warned = next((name for name in sent if name in form.errors), None)
+        context = {"failed": True, "message": errors, "case": case}
+        if form.privacy_warned:
+            context["save_anyway_field"] = form[warned].id_for_label if warned else None
+        return render(request, f"{CONSOLE}#save-status", context, status=422)
     values = {name: form.cleaned_data[name] for name in sent}
     live.save_presentation(case=case, **values)
     if not request.htmx:
         return redirect_back(case)
-    # Saved either way; a text that looks like it identifies the client gets a warning.
-    warning = next(filter(None, map(looks_identifying, values.values())), None)
-    return render(
-        request, f"{CONSOLE}#save-status", {"saved_at": timezone.now(), "warning": warning}
-    )
+    return render(request, f"{CONSOLE}#save-status", {"saved_at": timezone.now()})
 
 
 @login_required
@@ -138,13 +140,11 @@ def save_presentation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Save one domain row of the domains step (mark, goal, levels) and return that row."""
     case = lead_case(request, pk)
-    domain = get_object_or_404(
-        Domain,
-        pk=posted_id(request, "domain"),
-        domain_set_id=case.meeting.network.matrix.domain_set_id,
+    domain = case_domain(case, posted_id(request, "domain"))
+    goal = case_goal(case, domain)
+    form = DomainGoalForm(
+        request.POST, prefix=f"d{domain.pk}", accepted={"goal": goal.goal if goal else ""}
     )
-    goal = case.goals.filter(domain=domain).first()
-    form = DomainGoalForm(request.POST, prefix=f"d{domain.pk}")
     row_error = None
     # A goal or level for a domain that is not marked (console.js ticks the box as soon as
     # one is typed; without JavaScript it may stay unticked): refused, the text is kept.
@@ -198,12 +198,7 @@ def save_domains(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_spotlight(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    column_id = posted_id(request, "column")
-    column = (
-        get_object_or_404(Column, pk=column_id, matrix_id=case.meeting.network.matrix_id)
-        if column_id is not None
-        else None
-    )
+    column = case_column(case, posted_id(request, "column"))
     live.set_spotlight(case=case, column=column)
     if column is None:
         announce = _("Spotlight on all columns.")
@@ -218,7 +213,7 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
     """Terugblik: what came of a chosen tip of an earlier meeting, reported in this one."""
     case = lead_case(request, pk)
     tip = tip_for(viewer_for(request), tip_pk)
-    if not awaiting_follow_up(case.meeting).filter(pk=tip.pk).exists():
+    if not awaits_follow_up(case.meeting, tip):
         # Recorded already (a double click, a retry after a lost answer) or not one of this
         # meeting's terugblik: nothing to store, show the list as it is.
         return render_panel(request, case)
@@ -241,10 +236,40 @@ def record_follow_up(request: HtmxHttpRequest, pk: int, tip_pk: int) -> HttpResp
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def correct_follow_up(request: HtmxHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    """Terugblik: correct a follow-up reported in this meeting. GET: its form in place."""
+    case = lead_case(request, pk)
+    outcome = reported_follow_up(case.meeting, outcome_pk)
+    if request.method == "GET":
+        form = OutcomeCorrectionForm.of(outcome)
+        if request.htmx:
+            context = {"case": case, "outcome": outcome, "form": form}
+            return render(request, f"{FOLLOW_UP}#outcome-edit", context)
+        return render(request, CONSOLE, console_context(case, editing=outcome.pk, edit_form=form))
+    form = OutcomeCorrectionForm.of(outcome, data=request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up.correct_outcome(
+                outcome=outcome,
+                tried=data["tried"],
+                result=data["result"],
+                why=data["why"],
+                reported_by=data["reported_by"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return render_panel(request, case, refused=True, editing=outcome.pk, edit_form=form)
+    return render_panel(request, case, announce=_("Follow-up corrected."))
+
+
+@login_required
 @require_POST
 def save_evaluation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
-    form = EvaluationForm(request.POST)
+    form = EvaluationForm(request.POST, accepted={"remark": case.rating_remark})
     if form.is_valid():
         live.rate_session(
             case=case, rating=form.cleaned_data["rating"], remark=form.cleaned_data["remark"]

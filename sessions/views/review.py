@@ -168,7 +168,7 @@ def review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Take the tip to the client (or not) with the action, and the client's decision."""
     tip = reviewer_tip(request, pk)
-    choose_form = ChooseForm(request.POST, prefix=prefix(tip))
+    choose_form = ChooseForm(request.POST, prefix=prefix(tip), accepted=ChooseForm.saved(tip))
     decision_form = DecisionForm(request.POST, prefix=prefix(tip))
     card_forms = {"choose_form": choose_form, "decision_form": decision_form}
     if choose_form.is_valid() and decision_form.is_valid():

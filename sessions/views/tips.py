@@ -41,7 +41,8 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a tip; a double submit or a retry with the same form key stores it once.
 
     The answer is small: the new tip, appended to its cell, and a fresh form key. The form
-    keeps the chosen cell and the giver for the next tip; console.js empties the text.
+    keeps the chosen cell for the next tip; the console's JavaScript empties the text, the
+    giver and the organisation.
     """
     case = lead_case(request, pk)
     form = TipForm(request.POST, case=case)
@@ -60,11 +61,14 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = {"case": case, "placemat": placemat(case), "tip_form": form}
         response = render(request, f"{TIPS}#tip-form", context)
         return retarget(reswap(response, "outerHTML"), "#tip-form")
+    # "tipAdded" tells the console which text is stored under the key, so that it empties the
+    # form only if that is the tip it sent (not another one sent again with the same key).
+    stored = {"text": tip.text}
     if not created:
         # A retry of a tip that is already stored: show the whole panel as it is now.
-        return render_panel(request, case)
+        return trigger_client_event(render_panel(request, case), "tipAdded", stored)
     context = {"case": case, "tip": tip, "next_key": uuid.uuid4(), "tip_added": True}
-    return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded")
+    return trigger_client_event(render(request, f"{TIPS}#tip-added", context), "tipAdded", stored)
 
 
 @login_required
@@ -106,7 +110,7 @@ def choose_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Afronding: the case-bringer takes the tip to the client, with who/what/when."""
     tip = lead_tip(request, pk)
     case = tip.case
-    form = ChooseForm(request.POST, prefix=f"c{tip.pk}")
+    form = ChooseForm(request.POST, prefix=f"c{tip.pk}", accepted=ChooseForm.saved(tip))
     if form.is_valid():
         tips.choose_tip(tip=tip, **form.cleaned_data)
     if not request.htmx:

@@ -14,9 +14,12 @@
 
   function tick() {
     document.querySelectorAll(".timer[data-started]").forEach(function (el) {
-      if (el.dataset.serverNow) {
-        clockOffset = Date.parse(el.dataset.serverNow) - Date.now();
-        delete el.dataset.serverNow;
+      // The server's clock comes with the timer, or (beamer: its content is shared by every
+      // screen and rendered once) with the element around it that each screen gets fresh.
+      const source = el.dataset.serverNow ? el : el.closest("[data-server-now]");
+      if (source) {
+        clockOffset = Date.parse(source.dataset.serverNow) - Date.now();
+        delete source.dataset.serverNow;
       }
       const started = Date.parse(el.dataset.started);
       const total = Number(el.dataset.minutes || 0) * 60;
@@ -59,20 +62,14 @@
     if (box && event.detail.successful) box.classList.add("hidden");
   });
   // Logging out of a shared laptop: text that never reached the server is still kept in this
-  // browser (console.js, keys "akad-draft:…"). Ask first; going ahead removes it.
+  // browser (drafts.js keeps all of it). Ask first; going ahead removes it.
   document.addEventListener("submit", function (event) {
     const form = event.target;
     if (!form.classList || !form.classList.contains("logout")) return;
-    const drafts = [];
-    try {
-      for (let i = 0; i < localStorage.length; i++) {
-        const key = localStorage.key(i);
-        if (key && key.indexOf("akad-draft:") === 0) drafts.push(key);
-      }
-    } catch (e) { return; }
-    if (!drafts.length) return;
+    const drafts = window.AkadDrafts.names();
+    if (!drafts || !drafts.length) return;
     if (!window.confirm(form.dataset.unsavedConfirm)) { event.preventDefault(); return; }
-    drafts.forEach(function (key) { localStorage.removeItem(key); });
+    drafts.forEach(window.AkadDrafts.forget);
   });
   // After an HTMX swap, what it says about itself ("Tip added.", "Saved", an error) is read out
   // through one live region that is always on the page: a live region that arrives with the

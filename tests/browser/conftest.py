@@ -11,14 +11,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests empty every table afterwards, the migrated ZRM data included:
-    load it again (idempotent) so each browser test starts like a fresh installation."""
-    from django.apps import apps
-
-    from matrices.reference import load_reference_data
-
-    load_reference_data(apps)
+def browser_tests_use_transactional_db(transactional_db):
+    """The live server answers from another thread: it must see committed data (the
+    reference data are loaded again by tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

@@ -235,3 +235,119 @@ def test_text_typed_during_a_save_keeps_its_device_copy(page, live_server, prese
     page.wait_for_timeout(1500)  # the next autosave (of the longer text) fails
     page.reload()
     expect(page.locator("textarea[name=strengths]")).to_have_value("Kookt graag voor de hele flat")
+
+
+KEPT_TIPS = """() => Object.keys(localStorage)
+    .filter(k => k.startsWith('akad-draft:') && k.endsWith('new-tip'))
+    .map(k => JSON.parse(localStorage.getItem(k)))"""
+
+
+def test_a_tip_sent_offline_is_kept_on_the_device_and_sent_once_back_online(
+    page, live_server, presenting
+):
+    from sessions.models import Tip
+    from tests.factories import OrganisationFactory, mark
+
+    OrganisationFactory(network=presenting.meeting.network, name="Buurtcentrum De Kolk")
+    mark(presenting, "financien")
+    go_to_step(case=presenting, step=Step.TIPS)
+    open_console(page, live_server, presenting)
+    status = page.locator("#tip-send-status")
+
+    page.context.set_offline(True)
+    page.fill("#tip-form input[name=text]", "Buurtbus naar de markt")
+    page.fill("#cell-code", "1b")
+    page.fill("#tip-form input[name=given_by]", "Priya")
+    page.select_option("#tip-form select[name=organisation]", label="Buurtcentrum De Kolk")
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(status).to_contain_text("Nog niet verstuurd")
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("Buurtbus naar de markt")
+    (kept,) = page.evaluate(KEPT_TIPS)
+    assert kept["text"] == "Buurtbus naar de markt" and kept["given_by"] == "Priya"
+    assert kept["code"] == "1b" and kept["key"] == page.input_value("#id_key")
+    assert not Tip.objects.exists()
+
+    # The connection is back: the kept tip goes by itself, and is stored once.
+    page.context.set_offline(False)
+    # By the browser's "online", not the retry every few seconds.
+    expect(page.locator("#panel .placemat")).to_contain_text("Buurtbus naar de markt", timeout=2500)
+    expect(page.locator("#tip-form")).to_contain_text("Tip toegevoegd")
+    expect(status).to_have_text("")
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("")
+    page.wait_for_timeout(1000)  # nothing else comes after it
+    tip = Tip.objects.get()
+    assert (tip.text, tip.given_by, tip.organisation.name) == (
+        "Buurtbus naar de markt",
+        "Priya",
+        "Buurtcentrum De Kolk",
+    )
+    columns = list(presenting.meeting.network.matrix.columns.order_by("order"))
+    assert tip.column_id == columns[1].pk  # column b
+    assert page.evaluate(KEPT_TIPS) == []
+
+
+def test_a_kept_tip_comes_back_after_a_reload_and_is_stored_once(page, live_server, presenting):
+    """The answer to the first send is lost (the tip is stored, the laptop does not know) and
+    the page is reloaded: the tip is put back from the device and sent again with its key."""
+    from sessions.models import Tip
+    from tests.factories import mark
+
+    mark(presenting, "financien")
+    go_to_step(case=presenting, step=Step.TIPS)
+    open_console(page, live_server, presenting)
+
+    def reaches_the_server_but_the_answer_is_lost(route):
+        route.fetch()
+        route.abort()
+
+    page.route("**/tips/", reaches_the_server_but_the_answer_is_lost)
+    page.fill("#tip-form input[name=text]", "Kookclub in de Huiskamer")
+    page.fill("#tip-form input[name=given_by]", "Roos")
+    page.press("#tip-form input[name=text]", "Enter")
+    expect(page.locator("#tip-send-status")).to_contain_text("Nog niet verstuurd")
+    assert Tip.objects.count() == 1
+
+    page.unroute("**/tips/")
+    page.reload()
+    expect(page.locator("#panel .placemat")).to_contain_text("Kookclub in de Huiskamer")
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("")
+    expect(page.locator("#tip-form input[name=given_by]")).to_have_value("")
+    expect(page.locator("#tip-send-status")).to_have_text("")
+    page.wait_for_timeout(500)
+    assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
+    assert page.evaluate(KEPT_TIPS) == []
+
+
+def test_another_tip_sent_with_the_key_of_one_stored_stays_in_the_form(
+    page, live_server, presenting
+):
+    """The first tip was stored but its answer lost; the facilitator types the next tip over
+    it and sends it with the same form key: that one is not stored, so it must not vanish."""
+    from sessions.models import Tip
+    from tests.factories import mark
+
+    mark(presenting, "financien")
+    go_to_step(case=presenting, step=Step.TIPS)
+    open_console(page, live_server, presenting)
+
+    def reaches_the_server_but_the_answer_is_lost(route):
+        route.fetch()
+        route.abort()
+
+    page.route("**/tips/", reaches_the_server_but_the_answer_is_lost)
+    text = page.locator("#tip-form input[name=text]")
+    text.fill("Kookclub in de Huiskamer")
+    text.press("Enter")
+    expect(page.locator("#tip-send-status")).to_contain_text("Nog niet verstuurd")
+    page.unroute("**/tips/")
+
+    text.fill("Buurtbus naar de markt")
+    text.press("Enter")
+    expect(page.locator("#panel .placemat")).to_contain_text("Kookclub in de Huiskamer")
+    expect(text).to_have_value("Buurtbus naar de markt")
+    assert not Tip.objects.filter(text="Buurtbus naar de markt").exists()
+
+    text.press("Enter")  # with the redrawn form's own key
+    expect(page.locator("#panel .placemat")).to_contain_text("Buurtbus naar de markt")
+    assert Tip.objects.filter(text="Kookclub in de Huiskamer").count() == 1
+    assert Tip.objects.filter(text="Buurtbus naar de markt").count() == 1

@@ -107,3 +107,46 @@ def test_actions_typed_in_the_closing_are_saved_when_moving_on(page, live_server
             break
         page.wait_for_timeout(50)
     assert (tip.action_who, tip.action_when, tip.chosen) == ("Ilse", "woensdag", True)
+
+
+def slow_line(page, pattern: str, delay_ms: int) -> None:
+    """Every request to `pattern` reaches the server `delay_ms` late (a busy wifi in the room)."""
+
+    def handle(route):
+        if delay_ms:
+            page.wait_for_timeout(delay_ms)
+        route.continue_()
+
+    page.route(pattern, handle)
+
+
+@pytest.mark.parametrize(
+    "delay_ms, who", [(0, "Priya en Roos"), (300, "Jeroen"), (300, "Priya en Roos")]
+)
+def test_who_typed_while_the_tick_is_saved_is_kept(page, live_server, case, delay_ms, who):
+    """Tick a tip, Tab, type the 'who' at once: the row the server draws for the tick must not
+    take the letters typed before it arrived."""
+    from sessions.models import Tip
+
+    tip = TipFactory(case=case, text="Koffieochtend in het buurthuis")
+    go_to_step(case=case, step=Step.CLOSING)
+    open_console(page, live_server, case)
+    slow_line(page, "**/choose/", delay_ms)
+
+    row = page.locator(f"#choose-{tip.pk}")
+    row.locator("input[type=checkbox]").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type(who, delay=60)
+    expect(page.locator(f"#choose-{tip.pk}.chosen")).to_have_count(1)  # the tick's row is in
+    expect(row.locator("input[name$=action_who]")).to_have_value(who)
+    expect(row.locator("input[name$=action_who]")).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(row.locator(".save-status")).to_be_visible()
+    for _ in range(40):
+        tip = Tip.objects.get(pk=tip.pk)
+        if tip.action_who:
+            break
+        page.wait_for_timeout(50)
+    assert (tip.chosen, tip.action_who) == (True, who)

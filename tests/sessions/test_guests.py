@@ -585,3 +585,18 @@ def test_a_guest_row_checks_its_organisation(case, zuid, noord):
             meeting=case.meeting, display_name="X", organisation=here, organisation_name="Ook"
         ).full_clean()
     Guest(meeting=case.meeting, display_name="X", organisation=here).full_clean()
+
+
+def test_what_a_guest_sees_of_a_client_is_in_the_access_log(room):
+    from networks.models import AccessEvent
+
+    phone = join_as(room.meeting, "Anna")
+    phone.get(reverse("casework:phone", args=[room.meeting_id]))
+    phone_tip(phone, room, "Gelogd")
+    events = list(AccessEvent.objects.filter(client_number=room.client_id).order_by("pk"))
+    guest = guest_of(phone)
+    assert [(e.kind, e.page, e.actor, e.user) for e in events] == [
+        ("view", "casework:phone", f"Anna (guest {guest.pk})", None),
+        ("change", "casework:phone_add_tip", f"Anna (guest {guest.pk})", None),
+    ]
+    assert events[0].meeting_number == room.meeting_id

@@ -180,7 +180,9 @@ def test_admin_pages_render_on_the_demo_data(admin_client_demo):
             change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
             assert admin_client_demo.get(change).status_code == 200, change
         add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
-        assert admin_client_demo.get(add).status_code == 200, add
+        # The access log is read-only: nobody adds a line by hand.
+        expected = 403 if model._meta.model_name in {"accessevent", "tiptally"} else 200
+        assert admin_client_demo.get(add).status_code == expected, add
 
 
 def test_admin_covers_every_model():

@@ -31,7 +31,17 @@ from django.test import Client as WebClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from sessions.models import CaseDiscussion, DomainGoal, Guest, Meeting, Step, Tip, TipOutcome
+from networks.models import Network
+from sessions.models import (
+    CaseDiscussion,
+    Client,
+    DomainGoal,
+    Guest,
+    Meeting,
+    Step,
+    Tip,
+    TipOutcome,
+)
 from sessions.services.live import go_to_step
 from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
 from tests.guests import join_as, phone_tip
@@ -42,11 +52,12 @@ REFUSED, PUBLIC, OWN = "refused", "public", "own"  # what a guest of the Noord m
 
 @dataclass(frozen=True)
 class Entry:
-    # Which Noord object fills the URL: "meeting", "case", "tip" (its <pk>), "guest" (someone
-    # present), "own_tip" (a tip the Noord guest sent), "code" (the join code); "" = none.
+    # Which Noord object fills the URL: "network", "meeting", "case", "tip" (its <pk>), "guest"
+    # (someone present), "own_tip" (a tip the Noord guest sent), "code" (the join code); "" = none.
     kind: str
     methods: tuple[str, ...]  # the methods the view serves
     follow_up_tip: bool = False  # the URL also takes <tip_pk>: a tip awaiting follow-up
+    reported_follow_up: bool = False  # the URL also takes <outcome_pk>: a follow-up reported
     guest: str = REFUSED
 
 
@@ -55,8 +66,10 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:login": Entry("", (GET, POST), guest=PUBLIC),
     "accounts:logout": Entry("", (POST,), guest=PUBLIC),
     "accounts:password_change": Entry("", (GET, POST)),
+    "accounts:access_log": Entry("network", (GET,)),
     "set_language": Entry("", (POST,), guest=PUBLIC),
     "casework:home": Entry("", (GET,)),
+    "casework:client_erase": Entry("client", (GET, POST)),
     # Coordinator
     "casework:meeting_list": Entry("", (GET,)),
     "casework:meeting_create": Entry("", (GET, POST)),
@@ -71,6 +84,7 @@ ACCESS_TABLE: dict[str, Entry] = {
     "casework:set_spotlight": Entry("case", (POST,)),
     "casework:save_evaluation": Entry("case", (POST,)),
     "casework:record_follow_up": Entry("case", (POST,), follow_up_tip=True),
+    "casework:correct_follow_up": Entry("case", (GET, POST), reported_follow_up=True),
     "casework:edit_tip": Entry("tip", (GET, POST)),
     "casework:delete_tip": Entry("tip", (POST,)),
     "casework:choose_tip": Entry("tip", (POST,)),
@@ -138,10 +152,13 @@ def test_every_url_name_is_covered():
 
 @dataclass
 class NoordObjects:
+    network: Network
+    client: Client
     meeting: Meeting
     case: CaseDiscussion
     tip: Tip
     follow_up_tip: Tip
+    reported: TipOutcome
     guest: Guest  # someone present, added by the facilitator
     own_tip: Tip  # sent from the phone of `phone`, a guest of the meeting
     phone: WebClient
@@ -155,6 +172,8 @@ class NoordObjects:
         kwargs = {"pk": getattr(self, entry.kind).pk}
         if entry.follow_up_tip:
             kwargs["tip_pk"] = self.follow_up_tip.pk
+        if entry.reported_follow_up:
+            kwargs["outcome_pk"] = self.reported.pk
         return reverse(name, kwargs=kwargs)
 
     def post_data(self) -> dict[str, str]:
@@ -197,6 +216,7 @@ class NoordObjects:
             for field in ("chosen", "action_who", "action_what", "action_when", "decision"):
                 data[f"tip{tip.pk}-{field}"] = data[field]
             for field in ("tried", "result", "why", "reported_by"):
+                data[f"outcome{self.reported.pk}-{field}"] = data[field]
                 data[f"tip{tip.pk}-{field}"] = data[field]
                 data[f"tip{tip.pk}-outcome-{field}"] = data[field]
         data[f"{goal.domain.key}-marked"] = "on"
@@ -215,16 +235,23 @@ def noord_objects(noord, case, case_bringer) -> NoordObjects:
     )
     mark(earlier, "financien")
     follow_up_tip = TipFactory(case=earlier, chosen=True, text="Formulierenbrigade")
+    reported_tip = TipFactory(case=earlier, chosen=True, text="Koffieochtend")
+    reported = TipOutcome.objects.create(
+        tip=reported_tip, tried=False, reported_in=case.meeting, why="Geen tijd"
+    )
     from sessions.services.guests import add_present
 
     guest = add_present(meeting=case.meeting, display_name="Els zonder telefoon")
     phone = join_as(case.meeting, "Anna")
     assert phone_tip(phone, case, "Vanaf de telefoon").status_code == 200
     return NoordObjects(
+        network=noord,
+        client=case.client,
         meeting=case.meeting,
         case=case,
         tip=tip,
         follow_up_tip=follow_up_tip,
+        reported=reported,
         guest=guest,
         own_tip=Tip.objects.get(text="Vanaf de telefoon"),
         phone=phone,

@@ -13,7 +13,7 @@ from sessions.services.follow_up import record_outcome
 from sessions.services.live import go_to_step
 from tests.clients import HTMX, english_client
 from tests.factories import OrganisationFactory, TipFactory
-from tests.test_beamer import poll_url
+from tests.sessions.test_beamer import poll_url
 
 
 @pytest.fixture

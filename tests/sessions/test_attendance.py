@@ -15,6 +15,7 @@ from sessions.models import Guest, Step, Tip
 from sessions.selectors.attendance import attendance
 from sessions.services import guests, tips
 from sessions.services.live import go_to_step
+from sessions.services.versions import touch
 from tests.clients import HTMX, english_client
 from tests.factories import MembershipFactory, OrganisationFactory, TipFactory, UserFactory
 from tests.guests import code_path, join_as, phone_tip, poll_url
@@ -250,6 +251,7 @@ def test_the_strip_gives_way_to_a_full_placemat(case, case_bringer):
         TipFactory(case=case)
     assert "join-box join-strip" in english_client(case_bringer).get(url).content.decode()
     TipFactory(case=case)
+    touch(case.meeting_id)  # as the services do (the beamer's render is shared per version)
     assert "join-box join-small" in english_client(case_bringer).get(url).content.decode()
 
 

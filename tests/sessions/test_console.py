@@ -14,7 +14,7 @@ from sessions.models import Decision, DomainGoal, Meeting, Step, Tip
 from sessions.services.follow_up import record_outcome
 from sessions.services.live import go_to_step, save_presentation, set_spotlight
 from sessions.services.tips import add_tip
-from tests.clients import HTMX
+from tests.clients import HTMX, english_client
 from tests.factories import (
     CaseDiscussionFactory,
     MembershipFactory,
@@ -27,6 +27,12 @@ from tests.factories import (
 def fclient(client, facilitator):
     client.force_login(facilitator)
     return client
+
+
+@pytest.fixture
+def efclient(facilitator):
+    """The facilitator, in English: for tests that read the console's messages."""
+    return english_client(facilitator)
 
 
 def columns(case):
@@ -56,11 +62,67 @@ def test_console_walks_all_seven_steps_forward_and_back(fclient, case):
         case.refresh_from_db()
         assert case.step == step
         assert 'aria-current="step"' in response.content.decode()
-    fclient.post(url, {"step": Step.TIPS.value}, **HTMX)
+    fclient.post(url, {"step": Step.TIPS.value, "confirm": "1"}, **HTMX)
     case.refresh_from_db()
     assert case.step == Step.TIPS
     meeting = Meeting.objects.get(pk=case.meeting_id)
     assert meeting.current_case_id == case.pk
+
+
+def version(case) -> int:
+    return Meeting.objects.values_list("version", flat=True).get(pk=case.meeting_id)
+
+
+def test_a_jump_over_steps_asks_first_and_moves_nothing_until_confirmed(efclient, case):
+    url = reverse("casework:change_step", args=[case.pk])
+    efclient.post(url, {"step": Step.OPENING.value}, **HTMX)
+    before = version(case)
+
+    response = efclient.post(url, {"step": Step.TIPS.value}, **HTMX)
+
+    html = response.content.decode()
+    assert "Jump from step 1 to step 5" in html and 'name="confirm" value="1"' in html
+    case.refresh_from_db()
+    assert case.step == Step.OPENING and version(case) == before  # the beamer did not move
+    efclient.post(url, {"step": Step.TIPS.value, "confirm": "1"}, **HTMX)
+    case.refresh_from_db()
+    assert case.step == Step.TIPS and version(case) > before
+
+
+def test_next_and_back_go_straight_through(fclient, case):
+    url = reverse("casework:change_step", args=[case.pk])
+    go_to_step(case=case, step=Step.DOMAINS)
+    for step in (Step.TIPS, Step.DOMAINS):
+        assert (
+            "confirm-jump" not in fclient.post(url, {"step": step.value}, **HTMX).content.decode()
+        )
+        case.refresh_from_db()
+        assert case.step == step
+
+
+def test_a_step_of_a_case_not_yet_started_asks_before_starting_it(efclient, case):
+    url = reverse("casework:change_step", args=[case.pk])
+    response = efclient.post(url, {"step": Step.DOMAINS.value}, **HTMX)
+    assert "This case has not started yet" in response.content.decode()
+    case.refresh_from_db()
+    assert case.started_at is None
+    efclient.post(url, {"step": Step.OPENING.value}, **HTMX)  # "Start the discussion"
+    case.refresh_from_db()
+    assert case.started_at is not None and case.step == Step.OPENING
+
+
+def test_reopening_a_case_after_the_room_moved_on_asks_first(efclient, case):
+    go_to_step(case=case, step=Step.EVALUATION)
+    other = CaseDiscussionFactory(meeting=case.meeting, order=2)
+    go_to_step(case=other, step=Step.OPENING)
+    url = reverse("casework:change_step", args=[case.pk])
+
+    response = efclient.post(url, {"step": Step.CLOSING.value}, **HTMX)
+
+    assert "The beamer shows another case now" in response.content.decode()
+    assert Meeting.objects.get(pk=case.meeting_id).current_case_id == other.pk
+    efclient.post(url, {"step": Step.CLOSING.value, "confirm": "1"}, **HTMX)
+    assert Meeting.objects.get(pk=case.meeting_id).current_case_id == case.pk
 
 
 def test_unknown_step_is_refused_with_a_message(fclient, case):
@@ -323,6 +385,83 @@ def test_follow_up_recorded_in_the_terugblik(fclient, case, earlier_tip):
     assert (outcome.tried, outcome.result, outcome.reported_in_id) == (True, "not", case.meeting_id)
 
 
+def test_a_reported_follow_up_shows_its_reporter_and_the_clients_decision(
+    efclient, case, earlier_tip
+):
+    earlier_tip.decision = Decision.ACCEPTED
+    earlier_tip.save()
+    record_outcome(
+        tip=earlier_tip, tried=True, result="worked", reported_in=case.meeting, reported_by="Ilse"
+    )
+    go_to_step(case=case, step=Step.FOLLOW_UP)
+    html = efclient.get(reverse("casework:console", args=[case.pk])).content.decode()
+    assert "reported by Ilse" in html
+    assert "client's decision: client wants to try it" in html
+
+
+def test_a_reported_follow_up_is_corrected_from_the_console(efclient, case, earlier_tip):
+    outcome = record_outcome(
+        tip=earlier_tip, tried=True, result="worked", reported_in=case.meeting, reported_by="Ilse"
+    )
+    go_to_step(case=case, step=Step.FOLLOW_UP)
+    url = reverse("casework:correct_follow_up", args=[case.pk, outcome.pk])
+    form = efclient.get(url, **HTMX).content.decode()
+    assert 'value="Ilse"' in form and 'value="worked" selected' in form
+    before = Meeting.objects.values_list("version", flat=True).get(pk=case.meeting_id)
+
+    prefix = f"outcome{outcome.pk}"
+    response = efclient.post(
+        url,
+        {
+            f"{prefix}-tried": "yes",
+            f"{prefix}-result": "partly",
+            f"{prefix}-why": "Alleen op dinsdag",
+            f"{prefix}-reported_by": "Ilse de Boer",
+        },
+        **HTMX,
+    )
+
+    assert "Follow-up corrected." in response.content.decode()
+    outcome.refresh_from_db()
+    assert (outcome.result, outcome.why, outcome.reported_by) == (
+        "partly",
+        "Alleen op dinsdag",
+        "Ilse de Boer",
+    )
+    assert earlier_tip.outcomes.count() == 1  # corrected, not a second follow-up
+    assert Meeting.objects.values_list("version", flat=True).get(pk=case.meeting_id) > before
+
+
+def test_a_correction_without_a_result_is_refused_and_keeps_the_text(efclient, case, earlier_tip):
+    outcome = record_outcome(tip=earlier_tip, tried=False, reported_in=case.meeting)
+    go_to_step(case=case, step=Step.FOLLOW_UP)
+    prefix = f"outcome{outcome.pk}"
+    response = efclient.post(
+        reverse("casework:correct_follow_up", args=[case.pk, outcome.pk]),
+        {f"{prefix}-tried": "yes", f"{prefix}-why": "Toch geprobeerd"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "Say whether it worked" in html and "Toch geprobeerd" in html
+    outcome.refresh_from_db()
+    assert not outcome.tried
+
+
+def test_only_follow_ups_reported_in_this_meeting_are_corrected_here(fclient, case, earlier_tip):
+    elsewhere = record_outcome(tip=earlier_tip, tried=False)  # in the review, no meeting
+    url = reverse("casework:correct_follow_up", args=[case.pk, elsewhere.pk])
+    assert fclient.get(url).status_code == 404
+
+
+def test_the_beamers_terugblik_is_not_headed_by_todays_client(client, case_bringer, case):
+    go_to_step(case=case, step=Step.FOLLOW_UP)
+    client.force_login(case_bringer)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("casework:beamer", args=[case.meeting_id])).content.decode()
+    assert f"Case “{case.client}”" not in html
+    assert "<h1>Follow-up of earlier tips</h1>" in html
+
+
 def test_a_follow_up_sent_twice_is_stored_once(fclient, case, earlier_tip):
     go_to_step(case=case, step=Step.FOLLOW_UP)
     url = reverse("casework:record_follow_up", args=[case.pk, earlier_tip.pk])
@@ -391,7 +530,7 @@ def test_a_member_who_is_not_a_lead_cannot_drive_the_console(client, case):
 
 
 def test_plain_post_without_htmx_redirects_back_to_the_console(fclient, case):
-    response = fclient.post(reverse("casework:change_step", args=[case.pk]), {"step": "tips"})
+    response = fclient.post(reverse("casework:change_step", args=[case.pk]), {"step": "opening"})
     assert response.status_code == 302
     assert response.url == reverse("casework:console", args=[case.pk])
 
@@ -431,17 +570,28 @@ def test_a_presentation_field_too_long_is_refused_and_the_saved_text_kept(
     assert html.count(f'maxlength="{PRESENTATION_MAX}"') == 5  # the browser stops there too
 
 
-def test_presentation_text_that_looks_identifying_is_saved_with_a_warning(fclient, case):
-    response = fclient.post(
-        reverse("casework:save_presentation", args=[case.pk]),
-        {"social_network": "Dochter Els, bereikbaar op 06-12345678"},
-        **HTMX,
-    )
+def test_presentation_text_that_looks_identifying_asks_before_it_is_saved(efclient, case):
+    url = reverse("casework:save_presentation", args=[case.pk])
+    text = "Dochter Els, bereikbaar op 06-12345678"
+    response = efclient.post(url, {"social_network": text}, **HTMX)
+
     html = response.content.decode()
+    assert response.status_code == 422  # the console keeps the text on the device
+    assert "This looks like a phone number (06-12345678)" in html
+    assert 'hx-vals=\'{"save_anyway": "on"}\'' in html and 'hx-include="#id_social_network"' in html
     case.refresh_from_db()
-    assert case.social_network == "Dochter Els, bereikbaar op 06-12345678"  # nothing is lost
-    assert "failed" in html and "06-12345678" not in html
-    assert "telefoonnummer" in html or "phone number" in html
+    assert case.social_network == ""
+
+    saved = efclient.post(url, {"social_network": text, "save_anyway": "on"}, **HTMX)
+    assert saved.status_code == 200 and "Saved at" in saved.content.decode()
+    case.refresh_from_db()
+    assert case.social_network == text
+    # Editing it later does not ask again about what was saved knowingly...
+    again = efclient.post(url, {"social_network": f"{text}, elke dag"}, **HTMX)
+    assert again.status_code == 200
+    # ...but something new that looks identifying does.
+    new = efclient.post(url, {"social_network": f"{text}; els@example.nl"}, **HTMX)
+    assert new.status_code == 422 and "e-mail address" in new.content.decode()
 
 
 def test_evaluation_step_leads_to_the_next_case_of_the_meeting(fclient, case):
