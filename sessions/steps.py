@@ -56,9 +56,9 @@ class StepView:
     beamer: StepContext = field(default=_nothing)
     phone: StepContext = field(default=_nothing)
     guest_tips: GuestTips = GuestTips.CLOSED
-    # How the beamer shows the join code: "big" at the start, when people come in; a "strip"
-    # under the placemat while they give tips (one line: the placemat keeps the room's
-    # screen); "small", in a corner, otherwise.
+    # How the beamer shows the join code: "big" at the start, when people come in; "inline",
+    # in the header line, while they give tips (the placemat fills the rest of the screen);
+    # "small", in a corner, otherwise.
     beamer_join_code: str = "small"
     # The terugblik is about earlier cases: its beamer page is not headed by today's client.
     names_case: bool = True
@@ -190,7 +190,7 @@ REGISTRY: dict[Step, StepView] = {
             beamer=_placemat,
             phone=_phone_cells,
             guest_tips=GuestTips.OPEN,
-            beamer_join_code="strip",
+            beamer_join_code="inline",
         ),
         StepView(Step.CLOSING, console=_closing_console, beamer=_placemat, phone=_phone_cells),
         StepView(
@@ -286,13 +286,17 @@ def beamer_context(meeting: Meeting) -> dict:
     return context
 
 
-# The join strip gives way once the placemat fills up: the room needs the tips more than the
-# code by then (and the beamer must fit them on one screen; beamer.js scales everything).
-JOIN_STRIP_MAX_TIPS = 12
+# The code in the header line gives way once the placemat fills up: the room needs the tips
+# more than the code by then, and a long header would wrap and take a line of the placemat.
+JOIN_INLINE_MAX_TIPS = 12
 
 
 def join_code_size(view: StepView, mat) -> str:
-    if view.beamer_join_code == "strip" and mat is not None and len(mat.tips) > JOIN_STRIP_MAX_TIPS:
+    if (
+        view.beamer_join_code == "inline"
+        and mat is not None
+        and len(mat.tips) > JOIN_INLINE_MAX_TIPS
+    ):
         return "small"
     return view.beamer_join_code
 

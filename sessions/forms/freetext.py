@@ -15,22 +15,11 @@ Every form of the live session and the review that takes free text mixes in `Fre
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..privacy import findings, warning_for
-
-# Bidi embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), zero-width space,
-# word joiner and byte-order mark. Kept: the zero-width (non-)joiners U+200C/U+200D, which
-# emoji sequences and Persian need, and the direction marks U+200E/U+200F, which change
-# nothing beyond themselves.
-INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
-
-
-def tidy(text: str) -> str:
-    return INVISIBLE.sub("", text)
+from ..text import tidy
 
 
 def _found(text: str) -> set[tuple[str, str]]:

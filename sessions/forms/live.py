@@ -21,6 +21,10 @@ class PresentationForm(FreeTextForm, forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 3}) for name in CaseDiscussion.PRESENTATION_FIELDS
         }
 
+    def texts(self):
+        """The presentation's fields, without the form's own "save anyway" box."""
+        return [self[name] for name in CaseDiscussion.PRESENTATION_FIELDS]
+
 
 class DomainGoalForm(FreeTextForm, forms.Form):
     """One row of the domains step: marked or not, the wish or goal, levels."""

@@ -49,6 +49,11 @@ class Placemat:
     def tips(self) -> list[Tip]:
         return [tip for row in self.rows for cell in row.cells for tip in cell.tips]
 
+    @property
+    def chosen_tips(self) -> list[Tip]:
+        """The tips taken to the client, in placemat order (the closing step's agreements)."""
+        return [tip for tip in self.tips if tip.chosen]
+
 
 def placemat_columns(case: CaseDiscussion) -> list[Column]:
     """The network's columns in order, each with its picker letter (a, b, c, …)."""

@@ -14,11 +14,13 @@ from networks.models import Organisation
 
 from ..models import TIP_MAX_LENGTH, CaseDiscussion, Decision, Guest, Tip
 from ..steps import GuestTips, guest_tips
+from ..text import tidy
 from .versions import touch
 
 
 def check_text(text: str, *, empty: str) -> str:
-    text = text.strip()
+    """A tip's text tidied (no invisible direction controls), not empty, not too long."""
+    text = tidy(text).strip()
     if not text:
         raise ValidationError(empty)
     if len(text) > TIP_MAX_LENGTH:
@@ -68,7 +70,7 @@ def add_tip(
                 domain=domain,
                 column=column,
                 text=text,
-                given_by=given_by.strip(),
+                given_by=tidy(given_by).strip(),
                 organisation=organisation,
                 created_by=user if user is not None and user.is_authenticated else None,
                 guest=guest,

@@ -222,7 +222,7 @@ def test_attendance_is_in_the_meeting_report(present, coordinator):
         (Step.FOLLOW_UP, "big"),
         (Step.PRESENTATION, "small"),
         (Step.DOMAINS, "small"),
-        (Step.TIPS, "strip"),
+        (Step.TIPS, "inline"),
         (Step.CLOSING, "small"),
         (Step.EVALUATION, "small"),
     ],
@@ -242,14 +242,14 @@ def test_the_beamer_shows_the_join_code(case, case_bringer, step, size):
     assert 'aria-hidden="true"' in svg
 
 
-def test_the_strip_gives_way_to_a_full_placemat(case, case_bringer):
-    from sessions.steps import JOIN_STRIP_MAX_TIPS
+def test_the_code_in_the_header_gives_way_to_a_full_placemat(case, case_bringer):
+    from sessions.steps import JOIN_INLINE_MAX_TIPS
 
     go_to_step(case=case, step=Step.TIPS)
     url = reverse("casework:beamer", args=[case.meeting_id])
-    for _ in range(JOIN_STRIP_MAX_TIPS):
+    for _ in range(JOIN_INLINE_MAX_TIPS):
         TipFactory(case=case)
-    assert "join-box join-strip" in english_client(case_bringer).get(url).content.decode()
+    assert "join-box join-inline" in english_client(case_bringer).get(url).content.decode()
     TipFactory(case=case)
     touch(case.meeting_id)  # as the services do (the beamer's render is shared per version)
     assert "join-box join-small" in english_client(case_bringer).get(url).content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from sessions.models import Step
 from sessions.services.live import go_to_step
-from sessions.services.tips import add_tip
+from sessions.services.tips import add_tip, choose_tip
 from tests.clients import HTMX
 from tests.factories import TipFactory
 
@@ -109,3 +109,60 @@ def test_anonymous_poll_is_sent_to_the_login(client, live_case):
     response = client.get(reverse("casework:beamer_poll", args=[live_case.meeting_id]), **HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("step", [Step.DOMAINS, Step.CLOSING, Step.EVALUATION])
+def test_the_spotlight_shows_only_in_the_tips_step(client, case_bringer, live_case, step):
+    """The spotlight guides the tips round; before and after it no column is singled out,
+    even though the case keeps the column the facilitator left it on."""
+    TipFactory(case=live_case, text="Koffieochtend in het buurthuis")
+    assert live_case.spotlight_id  # going to the tips step put the first column in it
+    client.force_login(case_bringer)
+    url = reverse("casework:beamer", args=[live_case.meeting_id])
+    assert "spotlight" in client.get(url).content.decode()
+
+    go_to_step(case=live_case, step=step)
+    html = client.get(url).content.decode()
+    assert "Koffieochtend in het buurthuis" in html  # the placemat is there…
+    assert "spotlight" not in html  # …without a column in the spotlight
+
+
+def test_closing_shows_the_chosen_tips_with_their_actions(client, case_bringer, live_case):
+    """In the closing step the room sees what was agreed: each chosen tip with who does
+    what, and when. Tips not taken to the client are not among the agreements."""
+    chosen = TipFactory(case=live_case, text="Koffieochtend in het buurthuis")
+    choose_tip(
+        tip=chosen,
+        chosen=True,
+        action_who="Priya (MEE)",
+        action_what="De folder meegeven bij het huisbezoek",
+        action_when="Volgende week dinsdag",
+    )
+    TipFactory(case=live_case, text="Budgetcoach via de gemeente")
+    go_to_step(case=live_case, step=Step.CLOSING)
+    client.force_login(case_bringer)
+    html = client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    agreements = html[html.index('class="agreements"') :]
+    for text in (
+        "Koffieochtend in het buurthuis",
+        "Priya (MEE)",
+        "De folder meegeven bij het huisbezoek",
+        "Volgende week dinsdag",
+        ">Wie<",
+        ">Wat<",
+        ">Wanneer<",
+    ):
+        assert text in agreements
+    assert "Budgetcoach via de gemeente" not in html
+
+
+def test_closing_before_any_choice_shows_the_placemat_to_choose_from(
+    client, case_bringer, live_case
+):
+    TipFactory(case=live_case, text="Budgetcoach via de gemeente")
+    go_to_step(case=live_case, step=Step.CLOSING)
+    client.force_login(case_bringer)
+    html = client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    assert 'class="agreements"' not in html
+    assert "Budgetcoach via de gemeente" in html  # on the placemat
+    assert "Nog geen tips gekozen" in html

@@ -256,3 +256,8 @@ def test_right_to_left_overrides_and_zero_width_characters_are_removed(lead, obj
     assert last_tip_text(objects) == "Wandelen met de hond naar het park"
     new_tip(lead, objects, "Gezin 👨\u200d👩\u200d👧 samen eten", {})
     assert last_tip_text(objects) == "Gezin 👨\u200d👩\u200d👧 samen eten"  # emoji joiners stay
+
+
+def test_the_save_anyway_box_shows_only_after_a_warning(lead, objects):
+    html = lead.get(reverse("casework:review", args=[objects["case"].pk])).content.decode()
+    assert "save_anyway" not in html
