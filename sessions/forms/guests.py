@@ -10,6 +10,7 @@ from matrices.models import Column, Domain
 from networks.models import Organisation
 
 from ..models import TIP_MAX_LENGTH, CaseDiscussion, Guest, Meeting
+from .freetext import FreeTextForm
 from .keyed import KeyedForm
 
 NAME_MAX_LENGTH = Guest._meta.get_field("display_name").max_length
@@ -33,8 +34,8 @@ class JoinCodeForm(forms.Form):
     )
 
 
-class PersonForm(forms.Form):
-    """A name and an organisation: one of the social map, or typed."""
+class PersonForm(FreeTextForm, forms.Form):
+    """A name and an organisation: one of the social map, or typed (both tidied)."""
 
     display_name = forms.CharField(
         label=_("Your name"),
@@ -85,8 +86,14 @@ class PresentForm(PersonForm):
 TIP_TOO_LONG = _("A tip has at most %(limit_value)d characters; this one has %(show_value)d.")
 
 
-class PhoneCellForm(forms.Form):
-    """The cell and text of a tip from a phone: a marked domain and a column of the placemat."""
+class PhoneCellForm(FreeTextForm, forms.Form):
+    """The cell and text of a tip from a phone: a marked domain and a column of the placemat.
+
+    The text is checked as every free text about a client is (`FreeTextForm`): what looks like
+    a BSN, a phone number or an address is refused with a message, unless sent anyway.
+    """
+
+    privacy_fields = ("text",)
 
     domain = forms.ModelChoiceField(
         label=_("Domain"),

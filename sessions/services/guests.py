@@ -21,6 +21,7 @@ from networks.models import Membership, Organisation
 
 from ..models import CaseDiscussion, Guest, Meeting, Tip, hash_token
 from ..steps import GuestTips, guest_tips
+from ..text import tidy
 from . import tips
 from .versions import touch
 
@@ -64,7 +65,7 @@ def _organisation(
         if organisation.network_id != meeting.network_id:
             raise ValidationError(_("Pick an organisation of this network."))
         return organisation, ""
-    typed = " ".join(typed.split())[:ORGANISATION_MAX_LENGTH]
+    typed = " ".join(tidy(typed).split())[:ORGANISATION_MAX_LENGTH]
     if not typed:
         return None, ""
     known = Organisation.objects.filter(network_id=meeting.network_id, name__iexact=typed).first()
@@ -72,7 +73,7 @@ def _organisation(
 
 
 def _name(display_name: str) -> str:
-    name = " ".join(display_name.split())
+    name = " ".join(tidy(display_name).split())
     if not name:
         raise ValidationError(_("Give your name, as the room knows you."))
     if len(name) > NAME_MAX_LENGTH:

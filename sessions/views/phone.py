@@ -90,9 +90,13 @@ def phone_poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _refused(request, guest, meeting, status: int, message: str, form=None) -> HttpResponse:
     """A tip that was not taken: phone.js gets the message alone (it keeps the text on the
-    device); a plain form post gets the page with the message and the text as typed."""
+    device; `X-Akad-Privacy` says it may be sent anyway); a plain form post gets the page with
+    the message and the text as typed."""
     if is_phone_js(request):
-        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        if form is not None and form.privacy_warned:
+            response["X-Akad-Privacy"] = "1"
+        return response
     overrides = {"error": message}
     if form is not None:
         overrides["form"] = form
@@ -153,7 +157,7 @@ def phone_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         guest.meeting.current_case_id == case.pk and guest_tips(case.step) is not GuestTips.CLOSED
     )
     if request.method == "POST":
-        form = PhoneCellForm(request.POST, case=case)
+        form = PhoneCellForm(request.POST, case=case, accepted={"text": tip.text})
         error = None
         if form.is_valid():
             try:
@@ -167,7 +171,10 @@ def phone_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 return redirect("casework:phone", pk=case.meeting_id)
         message = error or " ".join(e for errors in form.errors.values() for e in errors)
         if is_phone_js(request):
-            return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
+            if form.privacy_warned:
+                response["X-Akad-Privacy"] = "1"
+            return response
         context = {"tip": tip, "form": form, "error": message, "open_now": open_now}
         return render(request, PHONE_TIP, context, status=422)
     form = PhoneCellForm(

@@ -29,6 +29,8 @@
         credentials: "same-origin",
       }).then(function (response) {
         if (response.ok) { window.location.assign(editForm.dataset.back); return null; }
+        // Looks like it identifies someone: the page itself asks (with "save anyway").
+        if (response.headers.get("X-Akad-Privacy") === "1") { HTMLFormElement.prototype.submit.call(editForm); return null; }
         return response.text().then(function (message) {
           line.textContent = response.status === 422 || response.status === 409 ? message : editForm.dataset.offline;
           line.classList.add("failed");
@@ -112,7 +114,10 @@
       if (refused) {
         const actions = document.createElement("div");
         actions.className = "actions";
-        [["edit", root.dataset.edit, ""], ["discard", root.dataset.discard, " danger"]].forEach(function (spec) {
+        const choices = [["edit", root.dataset.edit, ""], ["discard", root.dataset.discard, " danger"]];
+        // Text that looks like it identifies someone: the person may say it is not the client.
+        if (item.privacy) choices.unshift(["anyway", root.dataset.anyway, ""]);
+        choices.forEach(function (spec) {
           const button = document.createElement("button");
           button.type = "button";
           button.className = "button small" + spec[2];
@@ -168,6 +173,7 @@
     const body = new URLSearchParams({
       key: item.key, case: item.case, domain: item.domain, column: item.column, text: item.text,
     });
+    if (item.anyway) body.set("save_anyway", "on");
     fetch(form.action, {
       method: "POST",
       body: body,
@@ -188,6 +194,7 @@
         if (code === 422 || code === 409) {
           item.state = "refused";
           item.message = answer;
+          item.privacy = response.headers.get("X-Akad-Privacy") === "1";
           say(root.dataset.refused + " " + answer, true);
         } else if (code === 429) {
           item.state = "waiting";
@@ -252,6 +259,15 @@
     const key = button.closest("li").dataset.key;
     const item = items.find(function (i) { return i.key === key; });
     if (!item) return;
+    if (button.dataset.action === "anyway") {
+      item.anyway = true;
+      item.state = "waiting";
+      item.message = "";
+      keep();
+      render();
+      flush();
+      return;
+    }
     if (button.dataset.action === "edit" && !text.value.trim()) {
       text.value = item.text;
       keepDraft();

@@ -256,6 +256,15 @@ def test_parked_tips_and_a_closed_meeting(browser, page, live_server, room):
     expect(page.locator("#beamer")).to_contain_text("Buurtbus naar de markt")
     expect(anna.locator("#my-tips .state-shown")).to_be_visible()
 
+    # Text that looks like a phone number is asked about first; sent anyway, it is stored once.
+    send_tip(anna, "Bel de buurtcoach op 06-12345678")
+    refused = anna.locator("#outbox .state-refused")
+    expect(refused).to_contain_text("Niet verstuurd")
+    anna.locator("#outbox button[data-action=anyway]").click()
+    expect(anna.locator("#my-tips")).to_contain_text("06-12345678")
+    expect(anna.locator("#outbox li")).to_have_count(0)
+    assert Tip.objects.filter(text="Bel de buurtcoach op 06-12345678").count() == 1
+
     # The facilitator closes the meeting: the phone says so, and the code no longer works.
     console = page.context.new_page()
     console.goto(live_server.url + reverse("casework:console", args=[room.pk]))

@@ -600,3 +600,32 @@ def test_what_a_guest_sees_of_a_client_is_in_the_access_log(room):
         ("change", "casework:phone_add_tip", f"Anna (guest {guest.pk})", None),
     ]
     assert events[0].meeting_number == room.meeting_id
+
+
+def test_a_tip_that_looks_like_it_identifies_someone_is_asked_about_first(room):
+    phone = join_as(room.meeting)
+    text = "Bel de buurtcoach op 06-12345678"
+    response = phone_tip(phone, room, text)
+    assert response.status_code == 422
+    assert response["X-Akad-Privacy"] == "1"
+    assert not Tip.objects.filter(text=text).exists()
+    plain = phone_tip(phone, room, text, js=False)
+    assert plain.status_code == 422 and 'name="save_anyway"' in plain.content.decode()
+    url = reverse("casework:phone_add_tip", args=[room.meeting_id])
+    goal = room.goals.order_by("domain__order").first()
+    column = room.meeting.network.matrix.columns.order_by("order").first()
+    data = {
+        "key": str(uuid.uuid4()),
+        "case": room.pk,
+        "domain": goal.domain_id,
+        "column": column.pk,
+        "text": text,
+        "save_anyway": "on",
+    }
+    assert phone.post(url, data, **PHONE).status_code == 200
+    assert Tip.objects.filter(text=text).count() == 1
+
+
+def test_names_and_typed_organisations_lose_invisible_direction_controls(case):
+    guest = guest_of(join_as(case.meeting, "An\u202ena", organisation_name="Buurt\u200bhuis"))
+    assert guest.display_name == "Anna" and guest.organisation_name == "Buurthuis"
