@@ -1,7 +1,7 @@
 // AKAD casustafel, phones in the room: a tip is never lost and never stored twice.
 //
-// Sending a tip puts it in an outbox in localStorage ("akad-phone:<meeting>") with its own
-// idempotency key, and empties the form for the next one. The outbox is sent one tip at a
+// Sending a tip puts it in an outbox kept on the device (drafts.js: "phone-<meeting>-outbox")
+// with its own idempotency key, and empties the form for the next one. The outbox is sent one tip at a
 // time; a tip leaves it only when the server has confirmed it (the answer, or the tip showing
 // up in "your tips" with the same key). No connection, a server error or the rate limit:
 // the tip waits and is sent again (when the browser says it is back online, and every few
@@ -46,8 +46,11 @@
   const form = document.getElementById("phone-form");
   if (!root || !form) return;
 
-  const STORE = "akad-phone:" + root.dataset.meeting;
-  const DRAFT = "akad-phone-draft:" + root.dataset.meeting;
+  // Kept through drafts.js, the one place that names the device storage (logging out of a
+  // shared device removes it with the rest).
+  const drafts = window.AkadDrafts;
+  const STORE = "phone-" + root.dataset.meeting + "-outbox";
+  const DRAFT = "phone-" + root.dataset.meeting + "-text";
   const text = document.getElementById("phone-text");
   const status = document.getElementById("phone-status");
   const outbox = document.getElementById("outbox");
@@ -68,18 +71,17 @@
   }
 
   // --- The outbox ----------------------------------------------------------------------------
-  let items = [];
-  try { items = JSON.parse(localStorage.getItem(STORE)) || []; } catch (e) { items = []; }
+  let items = drafts.readObject(STORE) || [];
+  if (!Array.isArray(items)) items = [];
   let sending = false;
   let gone = false;
   let retry = null;
   let lastSend = 0;
 
   function keep() {
-    try {
-      if (items.length) localStorage.setItem(STORE, JSON.stringify(items));
-      else localStorage.removeItem(STORE);
-    } catch (e) { /* private mode: the list in memory still holds them */ }
+    // Without storage (private mode) the list in memory still holds them while the page is open.
+    if (items.length) drafts.keepObject(STORE, items);
+    else drafts.forget(STORE);
   }
 
   function say(message, failed) {
@@ -247,7 +249,7 @@
     lastSend = Date.now();
     keep();
     text.value = "";
-    try { localStorage.removeItem(DRAFT); } catch (e) { /* ignore */ }
+    drafts.forget(DRAFT);
     say("", false);
     render();
     flush();
@@ -279,16 +281,12 @@
 
   // --- The draft being typed -----------------------------------------------------------------
   function keepDraft() {
-    try {
-      if (text.value) localStorage.setItem(DRAFT, text.value);
-      else localStorage.removeItem(DRAFT);
-    } catch (e) { /* ignore */ }
+    if (text.value) drafts.keep(DRAFT, text.value);
+    else drafts.forget(DRAFT);
   }
   text.addEventListener("input", keepDraft);
-  try {
-    const draft = localStorage.getItem(DRAFT);
-    if (draft && !text.value) text.value = draft;
-  } catch (e) { /* ignore */ }
+  const draft = drafts.read(DRAFT);
+  if (draft && !text.value) text.value = draft;
 
   // --- Following the room --------------------------------------------------------------------
   let shownCase = caseInput.value;

@@ -173,7 +173,7 @@ def test_three_phones_and_a_beamer(browser, page, live_server, room):
     send_tip(piet, "Budgetcoach van de gemeente")
     expect(piet.locator("#outbox .state-waiting")).to_contain_text("bewaard")
     expect(piet.locator("#phone-status")).to_contain_text("Geen verbinding")
-    stored = piet.evaluate(f"localStorage.getItem('akad-phone:{meeting.pk}')")
+    stored = piet.evaluate(f"localStorage.getItem('akad-draft:phone-{meeting.pk}-outbox')")
     assert "Budgetcoach van de gemeente" in stored
     piet.wait_for_timeout(1500)
     assert not Tip.objects.filter(text="Budgetcoach van de gemeente").exists()
@@ -181,7 +181,7 @@ def test_three_phones_and_a_beamer(browser, page, live_server, room):
     expect(page.locator("#beamer")).to_contain_text("Budgetcoach van de gemeente", timeout=15_000)
     expect(piet.locator("#outbox li")).to_have_count(0, timeout=10_000)
     expect(piet.locator("#my-tips")).to_contain_text("Budgetcoach van de gemeente")
-    assert piet.evaluate(f"localStorage.getItem('akad-phone:{meeting.pk}')") is None
+    assert piet.evaluate(f"localStorage.getItem('akad-draft:phone-{meeting.pk}-outbox')") is None
     assert Tip.objects.filter(text="Budgetcoach van de gemeente").count() == 1
 
     # The answer is lost on the way back: sent again with the same key, stored once.
