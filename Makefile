@@ -6,17 +6,18 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install system-packages run test bench lint messages
+.PHONY: install system-packages checker run test bench lint messages
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 	  || python3 -m pip install --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --locked
 
-APT_PACKAGES := chromium fonts-dejavu fonts-symbola libharfbuzz-subset0 gettext
+APT_PACKAGES := chromium fonts-dejavu fonts-symbola libharfbuzz-subset0 gettext default-jre-headless npm
 
-system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's subsetter (PDFs), gettext (translations), when missing
+system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's subsetter (PDFs), gettext (translations), Java and npm (the HTML checker), when missing
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans || ! fc-list | grep -qi symbola \
+	  || ! command -v java >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 \
 	  || ! ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
@@ -27,7 +28,10 @@ run: install  ## install, fill the SQLite database with the demo story, serve on
 	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
 	DEBUG=1 DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py runserver $(HOST)
 
-test: install system-packages  ## all tests, browser tests included (DATABASE_URL picks the database)
+checker: system-packages  ## the W3C Nu HTML checker (vnu-jar, pinned in package-lock.json) for the tests
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent
+
+test: install system-packages checker  ## all tests, browser tests included (DATABASE_URL picks the database)
 	$(UV) run pytest
 
 bench: install system-packages  ## performance report: ratios against a bare Django view, query counts
@@ -38,5 +42,5 @@ lint: install
 	$(UV) run ruff format --check .
 
 messages: install  ## after changing UI text: update the Dutch .po, then translate and compile
-	$(UV) run python manage.py makemessages --locale nl --no-location --ignore ".venv/*"
-	$(UV) run python manage.py compilemessages --locale nl --ignore ".venv/*"
+	$(UV) run python manage.py makemessages --locale nl --no-location --ignore ".venv/*" --ignore "node_modules/*"
+	$(UV) run python manage.py compilemessages --locale nl --ignore ".venv/*" --ignore "node_modules/*"

@@ -3,7 +3,7 @@
 Environment variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
 REDIS_URL (one cache for all app processes), SECURE (https-only cookies and HSTS behind a TLS
 proxy), FORWARDED_PROXIES (how many reverse proxies in front of the app add to
-X-Forwarded-For), LOG_LEVEL.
+X-Forwarded-For), IDLE_TIMEOUT_MINUTES, LOG_LEVEL.
 """
 
 from pathlib import Path
@@ -41,7 +41,8 @@ ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that asks for a verified second factor (akad.admin_site).
+    "akad.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "akad",
     "networks",
     "matrices",
@@ -63,15 +67,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "akad.middleware.NoStoreMiddleware",
+    "akad.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "akad.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "networks.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "akad.middleware.SessionTimeoutMiddleware",
     "akad.middleware.HtmxLoginRedirectMiddleware",
     "networks.middleware.GuestsNeedAnAccountMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -91,7 +99,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "akad.kept_post.kept_post",
             ],
+            # `refill`: a form shown again with what a post kept across a login had in it.
+            "builtins": ["akad.kept_post"],
         },
     },
 ]
@@ -148,8 +159,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "casework:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: five failures lock a username/IP pair for an hour.
+# Login throttling: five failures lock a username/IP pair for an hour, and thirty failures on
+# any accounts lock the IP address for an hour (password spraying; networks.throttling).
+# Failed attempts expire after the hour (removed at the next login attempt); successful
+# logins are logged by axes and removed by `axes_reset_logs --age 30` (README, Production).
+AXES_HANDLER = "networks.throttling.ThrottlingHandler"
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
@@ -161,8 +177,21 @@ FORWARDED_PROXIES = int(env("FORWARDED_PROXIES", "0"))
 globals().update(client_address_settings(proxies=FORWARDED_PROXIES))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Sessions end when the browser closes and after a working day at most.
-SESSION_COOKIE_AGE = 10 * 60 * 60
+# Two-factor sign-in (django-otp): a code from an authenticator app (TOTP), or one of ten
+# recovery codes. Who must use it is networks.access.must_use_two_factor; the login flow is
+# networks.views. Wrong codes wait 1, 2, 4, 8 … seconds (django-otp's throttling) and count
+# as failed logins for the lockout above.
+OTP_TOTP_ISSUER = "AKAD casustafel"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key
+
+# Which networks a staff account administers in Django's admin (akad.admin_site).
+ADMIN_NETWORKS = "networks.access.administered_networks"
+
+# Sessions end when the browser closes, after IDLE_TIMEOUT_MINUTES (30) without activity, and
+# 12 hours after the login whatever the activity (akad.session_store, akad.middleware).
+SESSION_ENGINE = "akad.session_store"
+SESSION_IDLE_TIMEOUT = int(env("IDLE_TIMEOUT_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -174,7 +203,20 @@ if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    # The app's host name and any name below it: https only (nothing of the app is served
+    # over plain http, on any subdomain of its own).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# `manage.py check --deploy` (SECURE=1) is clean; two of its warnings are silenced on purpose:
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload commits the whole registrable domain (the municipality's or the care
+    # organisation's, not only this app) to https in every browser, for months and hard to
+    # undo: a decision for the domain's owner, who adds "preload" at their proxy.
+    "security.W021",
+    # A short SECRET_KEY is refused harder than with a warning: in production (SECURE=1)
+    # the app does not start with one (akad/wsgi.py, refuse_a_weak_secret_key).
+    "security.W009",
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -192,6 +234,38 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     },
+}
+
+# Browser features the app never uses, all off (akad.middleware.PermissionsPolicyMiddleware).
+# Only names Chromium and Firefox know: an unknown one is an error in the browser's console.
+# The beamer goes full screen with the browser's own F11, which this does not govern.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 LANGUAGE_CODE = "nl"

@@ -1,7 +1,15 @@
-"""Admin for the method's reference data: ZRM levels, domain sets and domains, placemats."""
+"""Admin for the method's reference data: ZRM levels, domain sets and domains, placemats.
+
+The reference data is the same for everyone. The placemats are not: a staff account that
+is not a superuser sees its own networks' placemats (and the presets they start from), not
+another network's (akad.admin_site.NetworkScopedAdmin).
+"""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from akad.admin_site import NetworkScopedAdmin
 
 from .models import Column, Domain, DomainSet, Level, Matrix
 
@@ -35,7 +43,17 @@ class DomainAdmin(admin.ModelAdmin):
     ordering = ("domain_set", "order")
 
 
-class ColumnInline(admin.TabularInline):
+class PlacematsOfTheNetworks(NetworkScopedAdmin):
+    """A network's own placemat, or one of the method's presets (shown to all staff)."""
+
+    matrix_path = "matrix__"
+
+    def network_filter(self, networks):
+        path = self.matrix_path
+        return Q(**{f"{path}network__in": networks}) | ~Q(**{f"{path}preset_key": ""})
+
+
+class ColumnInline(PlacematsOfTheNetworks, admin.TabularInline):
     model = Column
     extra = 0
     fields = ("order", "key", "name", "name_en", "formality", "hint")
@@ -43,13 +61,14 @@ class ColumnInline(admin.TabularInline):
 
 
 @admin.register(Matrix)
-class MatrixAdmin(admin.ModelAdmin):
+class MatrixAdmin(PlacematsOfTheNetworks, admin.ModelAdmin):
     """A network's own placemat is edited here; the method's presets only shown.
 
     A preset is the template every new network copies (networks.services); editing it in
     place would change no network and confuse the next one.
     """
 
+    matrix_path = ""
     list_display = ("name", "domain_set", "preset_key", "network_name")
     list_filter = ("domain_set",)
     search_fields = ("name", "preset_key")
@@ -75,7 +94,7 @@ class MatrixAdmin(admin.ModelAdmin):
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(PlacematsOfTheNetworks, admin.ModelAdmin):
     """Columns of the networks' own placemats; a preset's columns are only shown."""
 
     list_display = ("name", "matrix", "order", "formality")

@@ -18,6 +18,10 @@ Everything belongs to exactly one network. A *viewer* is resolved once per reque
 
 Views, templates (through the flags views hand them) and services ask the `can_…` checks
 here; nothing else compares role names or decides whose pass a request carries.
+
+Sign-in and the admin have their rules here too: who must use a second factor
+(`must_use_two_factor`), and which networks a staff account administers
+(`administered_networks`, `may_administer_user`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -367,3 +371,66 @@ def log_erasure(*, network_id: int, client_number: int, actor: str, user=None) -
         page="",
         path="",
     )
+
+
+# Sign-in and administration -----------------------------------------------------------------
+
+
+def must_use_two_factor(user) -> bool:
+    """Whether this person must sign in with a second factor (an authenticator app's code,
+    or a recovery code): platform administrators (staff and superusers), coordinators of
+    any network, and every member of a network that asks it of all its members."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return (
+        Membership.objects.filter(user=user)
+        .filter(Q(role=Role.COORDINATOR) | Q(network__require_two_factor=True))
+        .exists()
+    )
+
+
+def administered_networks(user) -> models.QuerySet[Network] | None:
+    """The networks a staff account administers in Django's admin; None means all of them.
+
+    The admin is the platform operator's: a superuser administers every network. A staff
+    account that is not a superuser (given model permissions for support work) administers
+    only the networks it coordinates, and sees no row of any other network.
+    """
+    if user.is_superuser:
+        return None
+    if not user.is_staff:
+        return Network.objects.none()
+    return Network.objects.filter(
+        memberships__user=user, memberships__role=Role.COORDINATOR
+    ).distinct()
+
+
+def administered_users(user) -> models.QuerySet[User] | None:
+    """The accounts a staff account sees in the admin; None means all of them.
+
+    The members of its networks, and accounts that belong to no network yet (so that a new
+    account can be given its first membership); never a superuser's.
+    """
+    networks = administered_networks(user)
+    if networks is None:
+        return None
+    return User.objects.filter(
+        Q(memberships__network__in=networks) | Q(memberships__isnull=True),
+        is_superuser=False,
+    ).distinct()
+
+
+def may_administer_user(admin_user, user) -> bool:
+    """Change (password, e-mail, permissions) or delete another person's account.
+
+    Not a staff account, and not someone who is also a member of a network the staff user
+    does not administer: that would reach into the other network's data.
+    """
+    networks = administered_networks(admin_user)
+    if networks is None:
+        return True
+    if user.is_staff or user.is_superuser:
+        return False
+    return not Membership.objects.filter(user=user).exclude(network__in=networks).exists()

@@ -1,4 +1,9 @@
-"""Admin: people (e-mail login), networks with their members and social map."""
+"""Admin: people (e-mail login), networks with their members and social map, and people's
+two-factor devices.
+
+A staff account that is not a superuser sees only its own networks' rows
+(akad.admin_site.NetworkScopedAdmin; the rule: access.administered_networks).
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,8 +12,14 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as OtpStaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from akad.admin_site import NetworkScopedAdmin, administered_networks
+
+from . import access, services
 from .models import AccessEvent, Membership, Network, Organisation, User
 
 
@@ -24,7 +35,10 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
-class UserMembershipInline(admin.TabularInline):
+class UserMembershipInline(NetworkScopedAdmin, admin.TabularInline):
+    """A person's memberships: of the networks one administers only."""
+
+    network_path = "network_id"
     model = Membership
     extra = 0
     fields = ("network", "role", "organisation")
@@ -32,8 +46,15 @@ class UserMembershipInline(admin.TabularInline):
     verbose_name_plural = _("networks")
 
 
+class PeopleOfTheNetworks(NetworkScopedAdmin):
+    """People: the members of the networks one administers (access.administered_users)."""
+
+    def rows_within(self, request, networks):
+        return access.administered_users(request.user)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PeopleOfTheNetworks, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -61,15 +82,32 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser hands out staff status and permissions (or takes them)."""
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_staff", "is_superuser", "groups", "user_permissions")
 
-class MembershipInline(admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.may_administer_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or access.may_administer_user(request.user, obj))
+
+
+class MembershipInline(NetworkScopedAdmin, admin.TabularInline):
+    network_path = "network_id"
     model = Membership
     extra = 0
     fields = ("user", "role", "organisation")
     autocomplete_fields = ("user", "organisation")
 
 
-class OrganisationInline(admin.TabularInline):
+class OrganisationInline(NetworkScopedAdmin, admin.TabularInline):
+    network_path = "network_id"
     model = Organisation
     extra = 0
     fields = ("name", "kind", "usual_column", "contact")
@@ -107,7 +145,7 @@ class NetworkAdminForm(forms.ModelForm):
 
     class Meta:
         model = Network
-        fields = ["name", "district", "timeboxes"]
+        fields = ["name", "district", "timeboxes", "require_two_factor"]
 
     def clean(self):
         data = super().clean()
@@ -121,21 +159,27 @@ class NetworkAdminForm(forms.ModelForm):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(NetworkScopedAdmin, admin.ModelAdmin):
     """Network.clean() checks the timeboxes (known steps, whole minutes 0–120)."""
 
+    network_path = "pk"
+
     form = NetworkAdminForm
-    list_display = ("name", "district", "matrix", "member_count")
+    list_display = ("name", "district", "matrix", "member_count", "require_two_factor")
     search_fields = ("name", "district")
     readonly_fields = ("matrix",)
-    fields = ("name", "district", "preset", "matrix", "timeboxes")
+    fields = ("name", "district", "preset", "matrix", "timeboxes", "require_two_factor")
     inlines = [MembershipInline, OrganisationInline]
 
     def save_model(self, request, obj, form, change):
         preset = form.cleaned_data.get("preset")
         if not change:
             network = services.create_network(
-                name=obj.name, district=obj.district, preset=preset, timeboxes=obj.timeboxes
+                name=obj.name,
+                district=obj.district,
+                preset=preset,
+                timeboxes=obj.timeboxes,
+                require_two_factor=obj.require_two_factor,
             )
             obj.pk, obj.matrix_id = network.pk, network.matrix_id
             obj._state.adding = False
@@ -154,15 +198,22 @@ class NetworkAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("matrix")
             .annotate(member_count=Count("memberships", distinct=True))
+            .order_by("name")  # a count drops the model's default ordering (autocomplete pages)
         )
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj) -> int:
         return obj.member_count
 
+    def has_add_permission(self, request):
+        """New networks are the platform operator's: a network made by a staff user who
+        administers only their own would not be theirs either."""
+        return request.user.is_superuser and super().has_add_permission(request)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NetworkScopedAdmin, admin.ModelAdmin):
+    network_path = "network_id"
     list_display = ("user", "network", "role", "organisation")
     list_filter = ("network", "role")
     search_fields = ("user__email", "user__display_name", "network__name")
@@ -184,7 +235,8 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(NetworkScopedAdmin, admin.ModelAdmin):
+    network_path = "network_id"
     form = OrganisationAdminForm
     list_display = ("name", "network", "kind", "usual_column")
     list_filter = ("network",)
@@ -197,6 +249,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
         form = super().get_form(request, obj, **kwargs)
         columns = Column.objects.filter(matrix__network__isnull=False)
+        networks = administered_networks(request.user)
+        if networks is not None:
+            columns = columns.filter(matrix__network__in=networks)
         if obj is not None:
             columns = Column.objects.filter(matrix_id=obj.network.matrix_id)
         form.base_fields["usual_column"].queryset = columns.select_related("matrix").distinct()
@@ -204,9 +259,11 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
-    """The access log, to read: nobody adds, changes or deletes a line of it."""
+class AccessEventAdmin(NetworkScopedAdmin, admin.ModelAdmin):
+    """The access log, to read: nobody adds, changes or deletes a line of it. A staff
+    account that is not a superuser reads its own networks' lines only."""
 
+    network_path = "network_id"
     list_display = ("at", "network", "actor", "kind", "client_number", "page", "path")
     list_filter = ("network", "kind")
     search_fields = ("actor", "page", "path")
@@ -221,3 +278,28 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Two-factor devices (django-otp's admin, scoped; never a secret or a recovery code shown) --
+
+
+class DevicesOfThePeople(NetworkScopedAdmin):
+    """Devices of the people one administers: deleting one resets a lost phone (the person
+    sets up a new app at the next login)."""
+
+    def rows_within(self, request, networks):
+        return self.model._default_manager.filter(user__in=access.administered_users(request.user))
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(DevicesOfThePeople, OtpTOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class StaticDeviceAdmin(DevicesOfThePeople, OtpStaticDeviceAdmin):
+    inlines = []  # the recovery codes themselves stay out of sight

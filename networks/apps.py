@@ -7,3 +7,6 @@ class NetworksConfig(AppConfig):
 
     name = "networks"
     verbose_name = _("Networks and accounts")
+
+    def ready(self):
+        from . import two_factor  # noqa: F401  (connects its user_logged_in receiver)

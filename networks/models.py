@@ -88,6 +88,16 @@ class Network(models.Model):
             "(python manage.py purge_expired)."
         ),
     )
+    # Coordinators and platform administrators always sign in with a second factor
+    # (networks.access.must_use_two_factor); this asks it of every member of the network.
+    require_two_factor = models.BooleanField(
+        _("two-factor sign-in for all members"),
+        default=False,
+        help_text=_(
+            "Every member signs in with a code from an authenticator app as well as their "
+            "password (coordinators always do)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

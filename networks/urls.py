@@ -6,11 +6,13 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("", views.account, name="account"),
+    path("login/", views.Login.as_view(), name="login"),
+    path("login/code/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("two-factor/new-codes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("two-factor/off/", views.two_factor_remove, name="two_factor_remove"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
     path("networks/<int:pk>/access-log/", views.access_log, name="access_log"),

@@ -1,13 +1,17 @@
 """Admin for meetings, pseudonymous clients, case discussions, tips and follow-up.
 
 The app's own pages write through sessions/services/; the admin is for the people who
-run the installation (corrections, support).
+run the installation (corrections, support). A staff account that is not a superuser sees
+and picks only rows of the networks it administers (akad.admin_site.NetworkScopedAdmin,
+along `network_path`).
 """
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+
+from akad.admin_site import NetworkScopedAdmin
 
 from .models import CaseDiscussion, Client, DomainGoal, Guest, Meeting, Tip, TipOutcome, TipTally
 from .privacy import pseudonym_problem
@@ -56,7 +60,7 @@ class ClientAdminForm(forms.ModelForm):
 
 
 @admin.register(Client)
-class ClientAdmin(RefreshesMeetings, admin.ModelAdmin):
+class ClientAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "network_id"
     form = ClientAdminForm
     list_display = ("pseudonym", "network", "birth_year", "case_bringer", "updated_at")
@@ -66,7 +70,8 @@ class ClientAdmin(RefreshesMeetings, admin.ModelAdmin):
     list_select_related = ("network", "case_bringer")
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(NetworkScopedAdmin, admin.TabularInline):
+    network_path = "meeting__network_id"
     model = CaseDiscussion
     extra = 0
     fields = ("order", "client", "case_bringer", "step")
@@ -93,7 +98,7 @@ class GuestInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RefreshesMeetings, admin.ModelAdmin):
+class MeetingAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "network_id"
     list_display = ("starts_at", "network", "place", "facilitator", "join_code", "case_count")
     list_filter = ("network",)
@@ -116,7 +121,8 @@ class MeetingAdmin(RefreshesMeetings, admin.ModelAdmin):
         return obj.case_count
 
 
-class DomainGoalInline(admin.TabularInline):
+class DomainGoalInline(NetworkScopedAdmin, admin.TabularInline):
+    network_path = "case__meeting__network_id"
     model = DomainGoal
     extra = 0
     fields = ("domain", "goal", "current_level", "target_level")
@@ -124,7 +130,7 @@ class DomainGoalInline(admin.TabularInline):
 
 
 @admin.register(CaseDiscussion)
-class CaseDiscussionAdmin(RefreshesMeetings, admin.ModelAdmin):
+class CaseDiscussionAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "meeting__network_id"
     list_display = ("client", "meeting", "order", "case_bringer", "step", "rating")
     list_filter = ("step", "meeting__network")
@@ -156,7 +162,8 @@ class CaseDiscussionAdmin(RefreshesMeetings, admin.ModelAdmin):
     )
 
 
-class TipOutcomeInline(admin.TabularInline):
+class TipOutcomeInline(NetworkScopedAdmin, admin.TabularInline):
+    network_path = "tip__case__meeting__network_id"
     model = TipOutcome
     extra = 0
     fields = ("tried", "result", "why", "reported_in", "reported_by")
@@ -164,7 +171,7 @@ class TipOutcomeInline(admin.TabularInline):
 
 
 @admin.register(Tip)
-class TipAdmin(RefreshesMeetings, admin.ModelAdmin):
+class TipAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "case__meeting__network_id"
     list_display = (
         "text",
@@ -186,7 +193,7 @@ class TipAdmin(RefreshesMeetings, admin.ModelAdmin):
 
 
 @admin.register(TipOutcome)
-class TipOutcomeAdmin(RefreshesMeetings, admin.ModelAdmin):
+class TipOutcomeAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "tip__case__meeting__network_id"
     list_display = ("tip", "tried", "result", "reported_in", "reported_by", "created_at")
     list_filter = ("tried", "result", "tip__case__meeting__network")
@@ -197,9 +204,10 @@ class TipOutcomeAdmin(RefreshesMeetings, admin.ModelAdmin):
 
 
 @admin.register(TipTally)
-class TipTallyAdmin(admin.ModelAdmin):
+class TipTallyAdmin(NetworkScopedAdmin, admin.ModelAdmin):
     """Numbers kept of removed tips (for the network's figures); made by erasure only."""
 
+    network_path = "meeting__network_id"
     list_display = ("meeting", "column", "formality", "tips", "chosen", "worked")
     list_filter = ("meeting__network",)
     list_select_related = ("meeting__network", "column")

@@ -12,3 +12,9 @@ def english_client(user) -> Client:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(user)
     return client
+
+
+def password_only_login(client: Client, user) -> None:
+    """Log in as `force_login` does, but without the second factor (a session from before
+    the rule applied to this user): tests/conftest.py's force_login adds that factor."""
+    client.password_only_login(user)

@@ -47,6 +47,41 @@ def reference_data_in_transactional_tests(request):
 
 
 @pytest.fixture(autouse=True)
+def force_login_gives_both_factors(monkeypatch):
+    """`force_login` skips the login form, and with it the second factor: a coordinator or
+    staff account gets a verified session, with an app device of its own, as after a real
+    login. The two-factor tests go through the login form; `password_only_login` (in
+    tests.clients) makes a session that never gave its second factor."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from networks import two_factor
+
+        if two_factor.needed_at_login(user):
+            verify_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+    monkeypatch.setattr(ClientMixin, "password_only_login", original, raising=False)
+
+
+def verify_session(client, user) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from networks import two_factor
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[two_factor.STATE] = two_factor.second_factor_state(user)
+    session.save()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

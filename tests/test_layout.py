@@ -19,7 +19,7 @@ APPS = ["akad", "matrices", "networks", "sessions", "reports", "devtools"]
 # What each app may import of the others (besides itself).
 ALLOWED = {
     "akad": set(),
-    "matrices": set(),
+    "matrices": {"akad"},
     "networks": {"akad", "matrices"},
     "sessions": {"akad", "matrices", "networks"},
     "reports": {"akad", "matrices", "networks", "sessions"},

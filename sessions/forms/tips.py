@@ -68,6 +68,9 @@ class TipEditForm(FreeTextForm, forms.ModelForm):
     """
 
     privacy_fields = ("text", "given_by")
+    # Its domain and column lists always have a cell picked: no `required` on a select
+    # without an empty choice (invalid HTML); the server checks them anyway.
+    use_required_attribute = False
 
     class Meta:
         model = Tip

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Count, QuerySet
+from django.contrib.sessions.models import Session
+from django.db.models import Count, Exists, QuerySet
 from django.utils import timezone
 
 from networks.access import Viewer
@@ -52,10 +53,21 @@ def last_place(network) -> str:
     return network.meetings.order_by("-starts_at").values_list("place", flat=True).first() or ""
 
 
-def version_of(meeting_pk: int) -> int | None:
-    """The meeting's version alone: the whole of an unchanged beamer poll (one query)."""
+def version_of(meeting_pk: int, *, session_key: str) -> int | None:
+    """The meeting's version, while the login session `session_key` lasts (else None): the
+    whole of an unchanged beamer poll, in one query.
+
+    The session's row holds its real end, idle time-out included (akad.session_store), and
+    is gone after a logout.
+    """
+    session_lasts = Exists(
+        Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now())
+    )
     return (
-        Meeting.objects.filter(pk=meeting_pk).order_by().values_list("version", flat=True).first()
+        Meeting.objects.filter(session_lasts, pk=meeting_pk)
+        .order_by()
+        .values_list("version", flat=True)
+        .first()
     )
 
 

@@ -2,8 +2,18 @@
 
 The poll is the hottest request of a session (every screen, every second). An unchanged
 poll costs one query: the full render hands the beamer a signed, short-lived pass for this
-meeting and user, and the poll then only compares `Meeting.version` and answers 204.
-A changed (or expired) poll goes through the normal login and network checks.
+meeting and this login session, and the poll then only compares `Meeting.version` and
+answers 204. A changed (or expired) poll goes through the normal login and network checks.
+
+The pass is good only together with the session cookie it was made for (it holds a keyed
+hash of the session key, never the key), and only while that session lasts: the one query
+asks for the version *and* the session's row, which a logout deletes and whose end the idle
+time-out sets (akad.session_store). Someone who copies the URL has nothing, and a beamer
+left after logging out goes to the login page at its next poll.
+
+An unchanged poll does not use the session, so it does not count as activity: a beamer
+left on keeps no login alive. A changed poll does (it goes through the login), so a beamer
+follows a meeting for as long as somebody runs it (akad.middleware.SessionTimeoutMiddleware).
 
 After a change every screen of the meeting asks at once: the content is rendered once per
 meeting version and language and kept in Django's cache (per process by default; a cache
@@ -14,19 +24,22 @@ screen's own poll pass and the server's clock is made per request.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
 from akad.http import HtmxHttpRequest, is_whole_number
+from akad.middleware import not_activity
 from networks import access
 from networks.access import viewer_for
 
@@ -40,6 +53,11 @@ PASS_SALT = "akad.beamer-poll"
 PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once and renews it
 
 BEAMER = "sessions/beamer.html"
+
+
+def session_digest(session_key: str) -> str:
+    """What the pass holds of the session: a keyed hash (the pass is in the page and URL)."""
+    return salted_hmac(PASS_SALT, session_key, algorithm="sha256").hexdigest()
 
 
 def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
@@ -61,11 +79,12 @@ def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
 
 
 def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> HttpResponse:
+    poll_pass = [meeting.pk, request.user.pk, session_digest(request.session.session_key or "")]
     context = {
         "meeting": meeting,
         "version": meeting.version,
         "server_now": timezone.now(),
-        "poll_pass": signing.dumps([meeting.pk, request.user.pk], salt=PASS_SALT, compress=True),
+        "poll_pass": signing.dumps(poll_pass, salt=PASS_SALT, compress=True),
         "shared_content": shared_content(request, meeting),
     }
     return render(request, template, context)
@@ -78,20 +97,31 @@ def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render_beamer(request, meeting, BEAMER)
 
 
-def _pass_is_valid(token: str, meeting_pk: int) -> bool:
+def _session_of_pass(request: HttpRequest, token: str, meeting_pk: int) -> str | None:
+    """The session key the pass was made for, if it is this request's and this meeting's.
+
+    Read from the cookie, not from `request.session`: loading the session would cost the
+    query the poll is meant to save (and count as activity).
+    """
     try:
-        meeting_id, _user_id = signing.loads(token, salt=PASS_SALT, max_age=PASS_MAX_AGE)
+        meeting_id, _user_id, digest = signing.loads(token, salt=PASS_SALT, max_age=PASS_MAX_AGE)
     except (signing.BadSignature, ValueError, TypeError):
-        return False
-    return meeting_id == meeting_pk
+        return None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if meeting_id != meeting_pk or not session_key:
+        return None
+    if not constant_time_compare(digest, session_digest(session_key)):
+        return None
+    return session_key
 
 
 @require_GET
 def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """204 when nothing changed (one query); otherwise the new beamer content."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
-    if token and is_whole_number(seen) and _pass_is_valid(token, pk):
-        version = version_of(pk)
+    session_key = _session_of_pass(request, token, pk) if token else None
+    if session_key and is_whole_number(seen):
+        version = version_of(pk, session_key=session_key)
         if version is not None and version == int(seen):
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
@@ -99,4 +129,6 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         login = f"{reverse('accounts:login')}?next={reverse('casework:beamer', args=[pk])}"
         return HttpResponseClientRedirect(login) if request.htmx else HttpResponse(status=401)
     meeting = meeting_for(viewer_for(request), pk)
+    if is_whole_number(seen) and meeting.version == int(seen):
+        not_activity(request)  # only the pass was renewed: nothing happened in the room
     return render_beamer(request, meeting, f"{BEAMER}#content")

@@ -12,7 +12,9 @@ a plain post redirects back to the card.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +29,7 @@ from networks import access
 from networks.access import viewer_for
 
 from ..forms.follow_up import OutcomeForm
+from ..forms.inputs import inputs
 from ..forms.tips import ChooseForm, DecisionForm
 from ..models import CaseDiscussion, Decision, Result, Tip
 from ..selectors.objects import case_for, tip_for
@@ -39,13 +42,65 @@ CHANGED_EVENT = "review-changed"
 
 @dataclass
 class Card:
-    """One tip with the forms its card shows (None for members who may only look)."""
+    """One tip and the inputs its card writes out (sessions/forms/inputs.py).
+
+    A post hands in its bound forms (what was typed, and the errors); every other card takes
+    its inputs from the tip without building a form. Members who may only look get no inputs
+    (the template does not ask), and the follow-up inputs only a chosen tip, which shows them.
+    """
 
     tip: Tip
-    choose_form: ChooseForm | None = None
-    decision_form: DecisionForm | None = None
-    outcome_form: OutcomeForm | None = None
+    user: object = None
+    posted_choose_form: ChooseForm | None = None
+    posted_decision_form: DecisionForm | None = None
+    posted_outcome_form: OutcomeForm | None = None
     saved: str = ""  # "tip" or "outcome" right after a successful save
+
+    @cached_property
+    def inputs(self) -> dict:
+        """The tick, the agreement (who, what, when) and the client's decision."""
+        tip = self.tip
+        choose = {
+            "chosen": tip.chosen,
+            "action_who": tip.action_who,
+            "action_what": tip.action_what,
+            "action_when": tip.action_when,
+        }
+        return {
+            **inputs(ChooseForm, prefix(tip), choose, self.posted_choose_form),
+            **inputs(
+                DecisionForm, prefix(tip), {"decision": tip.decision}, self.posted_decision_form
+            ),
+        }
+
+    @property
+    def choose_failed(self) -> bool:
+        return any(form is not None and form.errors for form in self._posted_choice)
+
+    @property
+    def choose_non_field_errors(self) -> list:
+        return [form.non_field_errors() for form in self._posted_choice if form is not None]
+
+    @property
+    def _posted_choice(self) -> tuple:
+        return (self.posted_choose_form, self.posted_decision_form)
+
+    @cached_property
+    def outcome_inputs(self) -> dict:
+        """What came of it; a fresh key for a form that was not posted (KeyedForm)."""
+        initial = {"key": uuid.uuid4(), "reported_by": str(self.user)}
+        prefix_ = f"{prefix(self.tip)}-outcome"
+        return inputs(OutcomeForm, prefix_, initial, self.posted_outcome_form)
+
+    @property
+    def outcome_failed(self) -> bool:
+        """A follow-up was posted and refused: its form shows, whatever the tip."""
+        return self.posted_outcome_form is not None and bool(self.posted_outcome_form.errors)
+
+    @property
+    def outcome_non_field_errors(self) -> list:
+        form = self.posted_outcome_form
+        return [form.non_field_errors(), form["key"].errors] if form is not None else []
 
     @property
     def outcomes(self) -> list:
@@ -66,29 +121,6 @@ class Summary:
 
 def prefix(tip: Tip) -> str:
     return f"tip{tip.pk}"
-
-
-def make_card(tip: Tip, *, editable: bool, user, **forms_and_flags) -> Card:
-    card = Card(tip=tip, **forms_and_flags)
-    if not editable:
-        return card
-    if card.choose_form is None:
-        card.choose_form = ChooseForm(
-            prefix=prefix(tip),
-            initial={
-                "chosen": tip.chosen,
-                "action_who": tip.action_who,
-                "action_what": tip.action_what,
-                "action_when": tip.action_when,
-            },
-        )
-    if card.decision_form is None:
-        card.decision_form = DecisionForm(prefix=prefix(tip), initial={"decision": tip.decision})
-    if card.outcome_form is None:
-        card.outcome_form = OutcomeForm(
-            prefix=f"{prefix(tip)}-outcome", initial={"reported_by": str(user)}
-        )
-    return card
 
 
 def summarise(tips: list[Tip]) -> Summary:
@@ -121,7 +153,7 @@ def review_context(request: HttpRequest, case: CaseDiscussion, replace: Card | N
         if replace is not None and replace.tip.pk == tip.pk:
             tip.card = replace
         else:
-            tip.card = make_card(tip, editable=editable, user=request.user)
+            tip.card = Card(tip, user=request.user)
     return {
         "case": case,
         "placemat": mat,
@@ -135,7 +167,9 @@ def respond(request: HtmxHttpRequest, tip: Tip, card: Card) -> HttpResponse:
     case = tip.case
     if request.htmx:
         response = render(
-            request, f"{REVIEW}#tip-card", {"card": card, "case": case, "can_edit": True}
+            request,
+            f"{REVIEW}#tip-card",
+            {"card": card, "tip": card.tip, "case": case, "can_edit": True},
         )
         if card.saved:
             trigger_client_event(response, CHANGED_EVENT)
@@ -170,7 +204,7 @@ def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tip = reviewer_tip(request, pk)
     choose_form = ChooseForm(request.POST, prefix=prefix(tip), accepted=ChooseForm.saved(tip))
     decision_form = DecisionForm(request.POST, prefix=prefix(tip))
-    card_forms = {"choose_form": choose_form, "decision_form": decision_form}
+    card_forms = {"posted_choose_form": choose_form, "posted_decision_form": decision_form}
     if choose_form.is_valid() and decision_form.is_valid():
         try:
             tips.choose_tip(tip=tip, **choose_form.cleaned_data)
@@ -180,7 +214,7 @@ def update_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             decision_form.add_error(None, error)
         else:
             card_forms = {"saved": "tip"}
-    card = make_card(tip, editable=True, user=request.user, **card_forms)
+    card = Card(tip, user=request.user, **card_forms)
     return respond(request, tip, card)
 
 
@@ -190,7 +224,7 @@ def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Record what came of a chosen tip, outside a meeting (reported_in stays empty)."""
     tip = reviewer_tip(request, pk)
     form = OutcomeForm(request.POST, prefix=f"{prefix(tip)}-outcome")
-    card_forms = {"outcome_form": form}
+    card_forms = {"posted_outcome_form": form}
     if form.is_valid():
         try:
             follow_up.record_outcome(
@@ -200,5 +234,5 @@ def add_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             card_forms = {"saved": "outcome"}
-    card = make_card(tip, editable=True, user=request.user, **card_forms)
+    card = Card(tip, user=request.user, **card_forms)
     return respond(request, tip, card)

@@ -92,7 +92,7 @@
   // A plain form (no htmx) is sent once: a second click while the page loads does nothing.
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (event.defaultPrevented || form.hasAttribute("hx-post") || form.method !== "post") return;
+    if (event.defaultPrevented || form.hasAttribute("data-hx-post") || form.method !== "post") return;
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "true";
   });

@@ -59,14 +59,13 @@ def test_hostile_tips_are_stored_as_text_without_invisible_controls(tips):
 
 
 @pytest.mark.parametrize(
-    "page",
-    ["casework:console", "casework:review", "casework:beamer", "casework:beamer_poll"],
+    "view", ["casework:console", "casework:review", "casework:beamer", "casework:beamer_poll"]
 )
-def test_hostile_text_is_escaped_in_pages_and_fragments(tips, case, facilitator, page):
+def test_hostile_text_is_escaped_in_pages_and_fragments(tips, case, facilitator, view):
     client = english_client(facilitator)
-    pk = case.meeting_id if page.startswith("casework:beamer") else case.pk
-    extra = HTMX if page.endswith("poll") else {}
-    html = client.get(reverse(page, args=[pk]), **extra).content.decode()
+    pk = case.meeting_id if view.startswith("casework:beamer") else case.pk
+    extra = HTMX if view.endswith("poll") else {}
+    html = client.get(reverse(view, args=[pk]), **extra).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;tip&#x27;)" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
     assert 'hx-get="/admin/"' not in html and "hx-get=&quot;/admin/&quot;" in html

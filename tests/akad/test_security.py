@@ -78,6 +78,58 @@ def test_other_spellings_of_the_address_share_the_five_attempts(client, facilita
     assert "_auth_user_id" not in client.session
 
 
+def test_password_spraying_from_one_address_is_throttled(settings, facilitator):
+    """Thirty failures on as many accounts lock the address (not only each account/address
+    pair); another address, and the accounts themselves, are not locked by it."""
+    assert settings.LOGIN_FAILURES_PER_ADDRESS == 30 > settings.AXES_FAILURE_LIMIT
+    url = reverse("accounts:login")
+    sprayer = Client(REMOTE_ADDR="203.0.113.66")
+    for n in range(29):
+        response = sprayer.post(url, {"username": f"naam{n}@example.org", "password": "Welkom01"})
+        assert response.status_code == 200  # one try per account: no account is locked
+    good = {"username": facilitator.email, "password": "correct horse battery staple"}
+    sprayer.post(url, {"username": "naam29@example.org", "password": "Welkom01"})
+    response = sprayer.post(url, good)  # the 31st attempt, with a right password
+    assert response.status_code == 429
+    assert "_auth_user_id" not in sprayer.session
+    html = response.content.decode()
+    assert "Te veel mislukte inlogpogingen vanaf dit netwerkadres" in html
+    # The same account from somewhere else is not locked: the address was.
+    assert Client(REMOTE_ADDR="198.51.100.20").post(url, good).status_code == 302
+
+
+def test_the_account_lock_is_still_five_failures_and_says_so(facilitator):
+    url = reverse("accounts:login")
+    client = Client(REMOTE_ADDR="203.0.113.67")
+    for _ in range(5):
+        client.post(url, {"username": facilitator.email, "password": "wrong"})
+    response = client.post(url, {"username": facilitator.email, "password": "wrong"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Het inloggen is te vaak mislukt" in html
+    assert "netwerkadres" not in html
+    # The address as such is not locked: another account from it still logs in.
+    other = Client(REMOTE_ADDR="203.0.113.67")
+    assert other.post(url, {"username": "iemand@example.org", "password": "x"}).status_code == 200
+
+
+def test_the_address_lock_ends_after_the_cool_off(facilitator):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    url = reverse("accounts:login")
+    good = {"username": facilitator.email, "password": "correct horse battery staple"}
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sprayer = Client(REMOTE_ADDR="203.0.113.68")
+        for n in range(30):
+            sprayer.post(url, {"username": f"naam{n}@example.org", "password": "Welkom01"})
+        assert sprayer.post(url, good).status_code == 429
+        clock.shift(timedelta(hours=1, minutes=1))
+        assert sprayer.post(url, good).status_code == 302
+
+
 @pytest.mark.parametrize(
     "proxies, headers, same_client",
     [
@@ -240,3 +292,75 @@ def test_a_wrong_old_password_is_refused_in_the_apps_own_dutch(client, facilitat
     assert "Je oude wachtwoord klopt niet. Vul het opnieuw in." in response.content.decode()
     facilitator.refresh_from_db()
     assert facilitator.check_password("correct horse battery staple")
+
+
+def test_every_page_turns_off_the_browser_features_the_app_does_not_use(client, facilitator, case):
+    client.force_login(facilitator)
+    for url in (
+        reverse("accounts:login"),
+        reverse("casework:console", args=[case.pk]),
+        reverse("casework:beamer", args=[case.meeting_id]),
+        "/no-such-page/",
+    ):
+        response = client.get(url)
+        policy = response.headers["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial"):
+            assert f"{feature}=()" in policy, (url, feature)
+        assert "*" not in policy and "self" not in policy
+        # … besides the headers that were there before.
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in response.headers["Cache-Control"]
+
+
+def production_settings(monkeypatch, secret_key: str) -> dict:
+    """akad/settings.py as a production installation reads it (SECURE=1), run afresh."""
+    import runpy
+
+    monkeypatch.setenv("SECURE", "1")
+    monkeypatch.setenv("SECRET_KEY", secret_key)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
+    monkeypatch.delenv("DEBUG", raising=False)
+    # Set for the browser tests (tests/browser/conftest.py), never in production.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    values = runpy.run_path(str(Path(settings.BASE_DIR, "akad", "settings.py")))
+    return {name: value for name, value in values.items() if name.isupper()}
+
+
+@pytest.mark.parametrize("secret_key", ["x", "Zq8-x7Lp" * 7])
+def test_the_deploy_check_is_clean_with_production_settings(monkeypatch, secret_key):
+    """`SECURE=1 SECRET_KEY=x ALLOWED_HOSTS=example.org manage.py check --deploy` is clean:
+    each of Django's warnings is fixed, or silenced in the settings with its reason."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    production = production_settings(monkeypatch, secret_key)
+    checked = {
+        name: value
+        for name, value in production.items()
+        if name.startswith(("SECURE_", "SESSION_", "CSRF_", "SILENCED_", "X_FRAME"))
+        or name in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "MIDDLEWARE", "INSTALLED_APPS"}
+    }
+    assert checked["SECURE_SSL_REDIRECT"] and checked["SESSION_COOKIE_SECURE"]
+    out, err = StringIO(), StringIO()
+    with override_settings(**checked):
+        call_command("check", deploy=True, stdout=out, stderr=err)
+    assert "System check identified no issues" in out.getvalue()
+    assert "WARNING" not in err.getvalue() + out.getvalue()
+
+
+def test_production_does_not_start_with_a_weak_secret_key():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from akad.wsgi import refuse_a_weak_secret_key
+
+    with pytest.raises(ImproperlyConfigured):
+        refuse_a_weak_secret_key(secure=True, key="x")
+    with pytest.raises(ImproperlyConfigured):
+        refuse_a_weak_secret_key(secure=True, key="django-insecure-" + "abcdefgh" * 8)
+    refuse_a_weak_secret_key(secure=True, key="Zq8-x7Lp" * 7)
+    refuse_a_weak_secret_key(secure=False, key="x")  # development: a key per process

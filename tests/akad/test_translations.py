@@ -23,7 +23,15 @@ PO_PATH = BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # The same files `make messages` leaves out, plus what a copy of the sources does not need.
-NOT_SCANNED = (".*", "staticfiles", "locale", "__pycache__", "*.sqlite3", "*.sqlite3-*")
+NOT_SCANNED = (
+    ".*",
+    "staticfiles",
+    "locale",
+    "__pycache__",
+    "node_modules",
+    "*.sqlite3",
+    "*.sqlite3-*",
+)
 
 
 def po_file() -> polib.POFile:

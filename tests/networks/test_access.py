@@ -62,8 +62,14 @@ class Entry:
 
 
 ACCESS_TABLE: dict[str, Entry] = {
-    # Accounts and language (no care data; the password page needs a login)
+    # Accounts and language (no care data; the account pages need a login)
+    "accounts:account": Entry("", (GET,)),
     "accounts:login": Entry("", (GET, POST), guest=PUBLIC),
+    "accounts:two_factor_verify": Entry("", (GET, POST)),
+    "accounts:two_factor_setup": Entry("", (GET, POST)),
+    "accounts:recovery_codes": Entry("", (GET,)),
+    "accounts:new_recovery_codes": Entry("", (POST,)),
+    "accounts:two_factor_remove": Entry("", (POST,)),
     "accounts:logout": Entry("", (POST,), guest=PUBLIC),
     "accounts:password_change": Entry("", (GET, POST)),
     "accounts:access_log": Entry("network", (GET,)),

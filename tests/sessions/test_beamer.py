@@ -111,6 +111,38 @@ def test_anonymous_poll_is_sent_to_the_login(client, live_case):
     assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
 
 
+def test_the_pass_is_refused_after_logout(client, case_bringer, live_case):
+    """Before, a pass answered for 10 minutes after the logout, to anyone."""
+    client.force_login(case_bringer)
+    url = poll_url(
+        client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    )
+    assert client.get(url, **HTMX).status_code == 204
+    client.post(reverse("accounts:logout"))
+    response = client.get(url, **HTMX)
+    assert response.status_code == 200  # not 204: the login page, by a client redirect
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+def test_the_pass_is_worth_nothing_without_its_session(client, case_bringer, live_case):
+    """A copied poll URL tells another browser nothing, not even the meeting's version."""
+    from django.test import Client
+
+    client.force_login(case_bringer)
+    url = poll_url(
+        client.get(reverse("casework:beamer", args=[live_case.meeting_id])).content.decode()
+    )
+    response = Client().get(url, **HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+    # Nor with another session of the same user (its own beamer page has its own pass).
+    other = Client()
+    other.force_login(case_bringer)
+    with CaptureQueriesContext(connection) as queries:
+        assert other.get(url, **HTMX).status_code == 200  # the checked path, not the pass's 204
+    assert len(queries) > 1
+
+
 @pytest.mark.parametrize("step", [Step.DOMAINS, Step.CLOSING, Step.EVALUATION])
 def test_the_spotlight_shows_only_in_the_tips_step(client, case_bringer, live_case, step):
     """The spotlight guides the tips round; before and after it no column is singled out,

@@ -212,6 +212,53 @@ def test_marking_a_domain_with_goal_and_levels(fclient, case):
     assert (goal.goal, goal.current_level, goal.target_level) == ("Een eigen kamer", two, four)
 
 
+def test_domain_rows_write_out_what_the_widgets_would_render(fclient, case):
+    """The domains step writes its inputs out from the bound fields instead of rendering a
+    widget template per input and option: the same markup as Django's widgets, also for a
+    row refused with its errors."""
+    from django.forms.renderers import BaseRenderer
+    from pytest_django.asserts import assertInHTML
+
+    from sessions.forms.live import DomainGoalForm
+    from sessions.steps import domain_rows
+
+    go_to_step(case=case, step=Step.DOMAINS)
+    renders = []
+    original = BaseRenderer.render
+
+    def counted(self, template_name, context, request=None):
+        renders.append(template_name)
+        return original(self, template_name, context, request)
+
+    BaseRenderer.render = counted
+    try:
+        page = fclient.get(reverse("casework:console", args=[case.pk])).content.decode()
+    finally:
+        BaseRenderer.render = original
+    assert renders == []  # not one widget, option or attribute template
+    for row in domain_rows(case):
+        for name in ("goal", "current_level", "target_level"):
+            assertInHTML(str(row["form"][name]), page)
+
+    domain = Domain.objects.get(
+        domain_set=case.meeting.network.matrix.domain_set, key="werk-opleiding"
+    )
+    prefix = f"d{domain.pk}"
+    data = {
+        "domain": domain.pk,
+        f"{prefix}-marked": "on",
+        f"{prefix}-goal": "x" * 301,
+        f"{prefix}-current_level": "999",
+        f"{prefix}-target_level": str(Level.objects.get(score=4).pk),
+    }
+    page = fclient.post(reverse("casework:save_domains", args=[case.pk]), data, **HTMX)
+    form = DomainGoalForm(data, prefix=prefix)
+    assert not form.is_valid()
+    for name in ("goal", "current_level", "target_level"):
+        assertInHTML(str(form[name]), page.content.decode())
+    assert page.content.decode().count('aria-invalid="true"') == 2
+
+
 def test_unmarking_a_domain_with_tips_is_refused_and_keeps_the_tips(fclient, case):
     tip = TipFactory(case=case)
     response = fclient.post(

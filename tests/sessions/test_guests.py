@@ -531,7 +531,7 @@ def test_a_changed_poll_brings_the_new_step_and_the_guests_tips(room):
     html = response.content.decode()
     assert "<html" not in html
     assert "Closing and agreements" in html and 'data-tips="closed"' in html
-    assert 'id="my-tips" class="my-tips" hx-swap-oob="true"' in html and "Mijn tip" in html
+    assert 'id="my-tips" class="my-tips" data-hx-swap-oob="true"' in html and "Mijn tip" in html
     assert phone.get(poll_url(html), **HTMX).status_code == 204
 
 

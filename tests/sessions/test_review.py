@@ -377,3 +377,86 @@ def test_query_count_does_not_grow_with_the_tips(noord, case_bringer, facilitato
             counts[n, user.pk] = len(queries)
     assert counts[5, case_bringer.pk] == counts[150, case_bringer.pk]
     assert counts[5, facilitator.pk] == counts[150, facilitator.pk]
+
+
+def widget_html(bound_field) -> str:
+    """What Django's widget renders for the field (the markup the card writes out itself);
+    for one radio button of a choice, its input without Django's label around it."""
+    with translation.override("en"):
+        return bound_field.tag() if hasattr(bound_field, "tag") else str(bound_field)
+
+
+def test_the_cards_write_out_what_the_widgets_would_render(case, case_bringer, tip):
+    """The card's inputs come from the bound fields, not from the widget templates: the same
+    elements and attributes as Django's widgets, without rendering a template per input."""
+    from django.forms.renderers import BaseRenderer
+    from pytest_django.asserts import assertInHTML
+
+    from sessions.forms.follow_up import OutcomeForm
+    from sessions.forms.tips import ChooseForm, DecisionForm
+
+    choose_tip(tip=tip, chosen=True, action_who="Anouk & Co", action_what="Bellen\nen mailen")
+    record_decision(tip=tip, decision=Decision.DECLINED)
+    client = english_client(case_bringer)
+    renders = []
+    original = BaseRenderer.render
+
+    def counted(self, template_name, context, request=None):
+        renders.append(template_name)
+        return original(self, template_name, context, request)
+
+    BaseRenderer.render = counted
+    try:
+        page = client.get(review_url(case)).content.decode()
+    finally:
+        BaseRenderer.render = original
+    assert renders == []  # not one widget, attribute or error-list template
+
+    # The same unbound forms as the page would have built before (the key aside: fresh).
+    p = f"tip{tip.pk}"
+    choose = ChooseForm(
+        prefix=p,
+        initial={"chosen": True, "action_who": tip.action_who, "action_what": tip.action_what},
+    )
+    decision = DecisionForm(prefix=p, initial={"decision": tip.decision})
+    outcome = OutcomeForm(prefix=f"{p}-outcome", initial={"reported_by": str(case_bringer)})
+    fields = [choose[name] for name in ("action_who", "action_what", "action_when")]
+    fields += [decision["decision"], outcome["result"], outcome["why"]]
+    fields += [outcome["reported_by"], *outcome["tried"]]
+    for field in fields:
+        assertInHTML(widget_html(field), page)
+    assert f'<input type="hidden" name="{p}-outcome-key" value="' in page
+
+
+def test_a_refused_card_shows_the_widgets_errors_and_aria(case, case_bringer, tip):
+    from pytest_django.asserts import assertInHTML
+
+    from sessions.forms.follow_up import OutcomeForm
+    from sessions.forms.tips import ChooseForm, DecisionForm
+
+    client = english_client(case_bringer)
+    data = choose_data(tip, who="x" * 101, what="Bellen", decision="bogus")
+    page = client.post(reverse("casework:review_tip", args=[tip.pk]), data, **HTMX)
+    page = page.content.decode()
+    choose, decision = (
+        ChooseForm(data, prefix=f"tip{tip.pk}"),
+        DecisionForm(data, prefix=f"tip{tip.pk}"),
+    )
+    with translation.override("en"):
+        assert not choose.is_valid() and not decision.is_valid()
+        for field in [choose["action_who"], choose["action_what"], decision["decision"]]:
+            assertInHTML(widget_html(field), page)
+            assertInHTML(str(field.errors), page)
+        assert 'aria-invalid="true"' in page
+
+    choose_tip(tip=tip, chosen=True)
+    data = outcome_data(tip, tried="", why="Te vroeg")
+    page = client.post(reverse("casework:review_outcome", args=[tip.pk]), data, **HTMX)
+    page = page.content.decode()
+    form = OutcomeForm(data, prefix=f"tip{tip.pk}-outcome")
+    with translation.override("en"):
+        assert not form.is_valid()
+        for field in [form["why"], form["reported_by"], *form["tried"]]:
+            assertInHTML(widget_html(field), page)
+        assertInHTML(str(form["tried"].errors), page)
+    assert f'aria-describedby="id_tip{tip.pk}-outcome-tried_error"' in page

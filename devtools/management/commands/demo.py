@@ -54,6 +54,10 @@ class Command(BaseCommand):
         for email, name, role in accounts:
             self.stdout.write(f"{email:36} {name:22} {role}")
         self.stdout.write("")
+        self.stdout.write(
+            "Coordinators and the administrator sign in with a code from an authenticator app "
+            "as well: they set one up at their first login (two-factor sign-in)."
+        )
         label = "Password (generated)" if generated else "Password"
         self.stdout.write(f"{label} for every account: {password}")
 

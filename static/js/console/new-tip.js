@@ -106,7 +106,7 @@ window.AkadConsole.newTip = (function () {
     form.noValidate = true;
     resending = tip;
     try {
-      const request = window.htmx.ajax("POST", form.getAttribute("hx-post"), { source: form, values: values });
+      const request = window.htmx.ajax("POST", form.getAttribute("data-hx-post"), { source: form, values: values });
       if (request && request.catch) request.catch(function () { /* told in afterRequest */ });
     } finally {
       resending = null;

@@ -16,7 +16,7 @@ window.AkadConsole.steps = (function () {
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     const form = event.target.closest && event.target.closest(".tip-edit-form");
-    const cancel = form && form.querySelector("button[hx-get]");
+    const cancel = form && form.querySelector("button[data-hx-get]");
     if (cancel) cancel.click();
   });
 
