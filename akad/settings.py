@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "akad.middleware.SessionTimeoutMiddleware",
     "akad.middleware.HtmxLoginRedirectMiddleware",
+    "networks.middleware.GuestsNeedAnAccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -1,17 +1,23 @@
 """Who may see and do what: every role rule of the project lives in this module.
 
 Everything belongs to exactly one network. A *viewer* is resolved once per request
-(`viewer_for`): today a signed-in member with a role in one or more networks; a guest of one
-meeting (joined with its code) becomes the second kind. A viewer sees nothing of a network
-they are not a member of: objects outside it answer 404, the same as objects that do not
-exist (`fetch`), so an id reveals nothing. Within a network:
+(`viewer_for`), and is one of two kinds (or both):
 
-- coordinators and facilitators (the *leads*) plan meetings and run the console;
-- the case-bringer of a case, and the leads, review its tips (choices, decisions, outcomes);
-- every member may look (meeting pages, beamer, reports).
+- a signed-in *member* with a role in one or more networks. A member sees nothing of a
+  network they are not a member of: objects outside it answer 404, the same as objects that
+  do not exist (`fetch`), so an id reveals nothing. Within a network:
+  - coordinators and facilitators (the *leads*) plan meetings and run the console;
+  - the case-bringer of a case, and the leads, review its tips (choices, decisions, outcomes);
+  - every member may look (meeting pages, beamer, reports);
+- a *guest* of one meeting, who joined with its code and has no account: their session holds
+  a secret (`admit_guest`) that the casework app resolves to its guest row (it registers the
+  lookup: this module does not import casework). A guest reaches only the phone pages of that
+  one meeting (`guest_meeting`) and their own tips (`fetch_own`); everything a member reaches
+  is 404 for them (`scope` gives them nothing), and pages that need an account answer 403
+  instead of the login page (akad.middleware). A member who joined from their phone is both.
 
 Views, templates (through the flags views hand them) and services ask the `can_…` checks
-here; nothing else compares role names.
+here; nothing else compares role names or decides whose pass a request carries.
 
 Sign-in and the admin have their rules here too: who must use a second factor
 (`must_use_two_factor`), and which networks a staff account administers
@@ -20,6 +26,7 @@ Sign-in and the admin have their rules here too: who must use a second factor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
@@ -47,17 +54,60 @@ def role_reads_access_log(role: str | None) -> bool:
     return role == Role.COORDINATOR
 
 
+class GuestLike(Protocol):
+    """What this module needs of a guest row (casework's `Guest`)."""
+
+    pk: int
+    display_name: str
+    meeting_id: int
+    meeting: object
+    network_id: int
+    shown_client_id: int | None  # the client whose case their phone shows now
+
+
+# The session key of a guest's secret, and who turns a secret into a guest (casework, at start).
+GUEST_SESSION_KEY = "akad_guest"
+_guest_lookup: Callable[[str], GuestLike | None] | None = None
+_UNRESOLVED = object()
+
+
+def register_guest_lookup(lookup: Callable[[str], GuestLike | None]) -> None:
+    """The casework app says how a guest's secret becomes its guest (None: removed, closed)."""
+    global _guest_lookup
+    _guest_lookup = lookup
+
+
 class Viewer:
-    """The person behind a request, with their roles per network (looked up once each).
+    """The person behind a request, with their roles per network (looked up once each) and,
+    when they joined a meeting with its code, their guest row (looked up on first use).
 
     Made by `viewer_for(request)`, it keeps the request so that `fetch` can log the access;
     one made without a request (a test, a command) logs nothing.
     """
 
-    def __init__(self, user, request: HttpRequest | None = None):
+    def __init__(self, user, request: HttpRequest | None = None, guest_secret: str | None = None):
         self.user = user
         self.request = request
         self._roles: dict[int, str | None] = {}
+        self._guest_secret = guest_secret
+        self._guest = _UNRESOLVED
+
+    @property
+    def guest(self) -> GuestLike | None:
+        """The guest row of the meeting this viewer joined with its code, if it still counts."""
+        if self._guest is _UNRESOLVED:
+            secret, lookup = self._guest_secret, _guest_lookup
+            self._guest = lookup(secret) if secret and lookup is not None else None
+        return self._guest
+
+    @property
+    def has_guest_pass(self) -> bool:
+        """A guest secret in the session, whether or not it still counts (no query)."""
+        return bool(self._guest_secret)
+
+    def is_guest_of(self, meeting_id: int) -> bool:
+        guest = self.guest
+        return guest is not None and guest.meeting_id == meeting_id
 
     @property
     def is_authenticated(self) -> bool:
@@ -121,8 +171,61 @@ def viewer_for(request: HttpRequest) -> Viewer:
     """The request's viewer, made once and kept on the request."""
     viewer = getattr(request, "_akad_viewer", None)
     if viewer is None or viewer.user is not request.user:
-        viewer = request._akad_viewer = Viewer(request.user, request)
+        viewer = request._akad_viewer = Viewer(
+            request.user,
+            request,
+            guest_secret=getattr(request, "session", {}).get(GUEST_SESSION_KEY),
+        )
     return viewer
+
+
+def has_guest_pass(request: HttpRequest) -> bool:
+    """Whether the request comes from someone who joined a meeting with its code."""
+    return viewer_for(request).has_guest_pass
+
+
+def admit_guest(request: HttpRequest, secret: str) -> None:
+    """Keep a new guest's secret in their session (a fresh session key: no fixation)."""
+    request.session.cycle_key()
+    request.session[GUEST_SESSION_KEY] = secret
+    request.__dict__.pop("_akad_viewer", None)
+
+
+# What a guest reaches ------------------------------------------------------------------------
+
+
+def guest_meeting(viewer: Viewer, pk: int):
+    """The meeting the viewer joined as a guest, loaded with their guest row; else 404
+    (another meeting, no pass, removed by the facilitator, or the meeting is over)."""
+    if not viewer.is_guest_of(pk):
+        raise Http404("not a guest of this meeting")
+    guest = viewer.guest
+    if viewer.request is not None and guest.shown_client_id is not None:
+        # The phone shows the current case's pseudonym and question: that is in the log too.
+        log_access(viewer, network_id=guest.network_id, client=guest.shown_client_id, meeting=pk)
+    return guest.meeting
+
+
+def fetch_own(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """An object sent from the viewer's phone (its `guest` is theirs), or 404; logged as
+    `fetch` logs."""
+    guest = viewer.guest
+    if guest is None:
+        raise Http404("not a guest")
+    about = {
+        f"logged_{name}": F(getattr(queryset, f"{name}_path"))
+        for name in ("client", "meeting")
+        if getattr(queryset, f"{name}_path")
+    }
+    obj = get_object_or_404(queryset.annotate(**about), pk=pk, guest_id=guest.pk)
+    if viewer.request is not None:
+        log_access(
+            viewer,
+            network_id=guest.network_id,
+            client=getattr(obj, "logged_client", None),
+            meeting=getattr(obj, "logged_meeting", None),
+        )
+    return obj
 
 
 # Objects of a network ----------------------------------------------------------------------
@@ -194,10 +297,16 @@ def log_access(
         kind = (
             AccessEvent.Kind.VIEW if request.method in ("GET", "HEAD") else AccessEvent.Kind.CHANGE
         )
+    if viewer.is_authenticated:
+        actor = viewer.user.get_username()
+    elif viewer.guest is not None:  # no account: the name they joined with, and their row
+        actor = f"{viewer.guest.display_name} (guest {viewer.guest.pk})"
+    else:
+        actor = ""
     return AccessEvent.objects.create(
         network_id=network_id,
         user=viewer.user if viewer.is_authenticated else None,
-        actor=viewer.user.get_username()[:200] if viewer.is_authenticated else "",
+        actor=actor[:200],
         kind=kind,
         client_number=client,
         meeting_number=meeting,

@@ -1,4 +1,5 @@
-"""A login that lacks the second factor it needs is no login."""
+"""A login that lacks the second factor it needs is no login; a guest is told a page needs an
+account."""
 
 from __future__ import annotations
 
@@ -6,12 +7,39 @@ import time
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from akad.middleware import goes_to_login
+
 from . import two_factor
+from .access import has_guest_pass, viewer_for
 
 RECHECK_SECONDS = 5 * 60
+
+
+class GuestsNeedAnAccountMiddleware:
+    """Someone who joined a meeting with its code (a guest, no account) and opens a page that
+    needs an account gets 403 and the way back to their phone page, not the login page.
+
+    The pages refuse them anyway (`login_required`, and 404 outside a member's networks): this
+    only says so. Which requests are a guest's is the access module's to say.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            goes_to_login(response)
+            and not request.user.is_authenticated
+            and has_guest_pass(request)
+        ):
+            guest = viewer_for(request).guest
+            return render(request, "guest_refused.html", {"guest": guest}, status=403)
+        return response
 
 
 class SecondFactorMiddleware:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sessions.models import CaseDiscussion, Meeting, Tip
+from sessions.selectors.attendance import attendance
 from sessions.selectors.follow_up import follow_ups_reported_in
-from sessions.selectors.placemat import Cell, Placemat, Row, placemat
+from sessions.selectors.placemat import RECORD, Cell, Placemat, Row, placemat
 
 
 @dataclass
@@ -51,16 +52,19 @@ class CaseReport:
 
 
 def case_report(case: CaseDiscussion) -> CaseReport:
-    return CaseReport(case=case, placemat=placemat(case, with_outcomes=True))
+    # Hidden tips were moderated away in the room: they are not part of the record.
+    return CaseReport(case=case, placemat=placemat(case, with_outcomes=True, tips_for=RECORD))
 
 
 def meeting_report(meeting: Meeting) -> dict:
-    """The meeting report: every case on the agenda, and the follow-ups reported in it."""
+    """The meeting report: who was there (organisations), every case on the agenda, and the
+    follow-ups reported in it."""
     cases = meeting.cases.select_related("client__case_bringer", "case_bringer").order_by(
         "order", "pk"
     )
     return {
         "meeting": meeting,
+        "attendance": attendance(meeting),
         "reports": [case_report(case) for case in cases],
         "follow_ups": list(follow_ups_reported_in(meeting)),
     }

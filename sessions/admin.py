@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from akad.admin_site import NetworkScopedAdmin
 
-from .models import CaseDiscussion, Client, DomainGoal, Meeting, Tip, TipOutcome, TipTally
+from .models import CaseDiscussion, Client, DomainGoal, Guest, Meeting, Tip, TipOutcome, TipTally
 from .privacy import pseudonym_problem
 from .services.versions import touch_networks
 
@@ -80,6 +80,23 @@ class CaseInline(NetworkScopedAdmin, admin.TabularInline):
     show_change_link = True
 
 
+class GuestInline(admin.TabularInline):
+    """Who was present; joining and removing happen on the console."""
+
+    model = Guest
+    extra = 0
+    fields = (
+        "display_name",
+        "organisation",
+        "organisation_name",
+        "user",
+        "joined_at",
+        "removed_at",
+    )
+    readonly_fields = ("user", "joined_at")
+    autocomplete_fields = ("organisation",)
+
+
 @admin.register(Meeting)
 class MeetingAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "network_id"
@@ -89,7 +106,7 @@ class MeetingAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ("network", "facilitator", "attendees")
     readonly_fields = ("join_code", "version", "current_case")
-    inlines = [CaseInline]
+    inlines = [CaseInline, GuestInline]
 
     def get_queryset(self, request):
         return (
@@ -138,6 +155,7 @@ class CaseDiscussionAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmi
                     "spotlight",
                     "rating",
                     "rating_remark",
+                    "hold_phone_tips",
                 )
             },
         ),
@@ -155,11 +173,21 @@ class TipOutcomeInline(NetworkScopedAdmin, admin.TabularInline):
 @admin.register(Tip)
 class TipAdmin(NetworkScopedAdmin, RefreshesMeetings, admin.ModelAdmin):
     network_path = "case__meeting__network_id"
-    list_display = ("text", "case", "domain", "column", "given_by", "chosen", "decision")
-    list_filter = ("chosen", "decision", "case__meeting__network")
+    list_display = (
+        "text",
+        "case",
+        "domain",
+        "column",
+        "given_by",
+        "chosen",
+        "decision",
+        "held",
+        "hidden",
+    )
+    list_filter = ("chosen", "decision", "hidden", "held", "case__meeting__network")
     search_fields = ("text", "given_by", "case__client__pseudonym")
     autocomplete_fields = ("case", "domain", "column", "organisation")
-    readonly_fields = ("key", "created_by", "created_at")
+    readonly_fields = ("key", "created_by", "guest", "created_at")
     list_select_related = ("case__client", "case__meeting__network", "domain", "column")
     inlines = [TipOutcomeInline]
 

@@ -14,4 +14,10 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Case sessions")
 
     def ready(self) -> None:
+        from networks import access
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .selectors.objects import guest_for_secret
+
+        # The access module resolves a guest's session secret without importing casework.
+        access.register_guest_lookup(guest_for_secret)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -83,12 +84,32 @@ class Client(models.Model):
         return self.pseudonym
 
 
-JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# A join code is read off the beamer from the back of the room, read aloud and typed on a
+# phone: only characters that neither look alike (0 O Q D, 1 I L — so no lower-case l
+# either —, 2 Z, 5 S, 6 G, 8 B, U V) nor sound alike when spelled in Dutch (B C D E G rhyme
+# with P and T, M with N, F with S, V with W, H with A and K; Y is "ij"). Eighteen characters,
+# six of them: 34 million codes, and wrong codes are throttled (views/join.py).
+JOIN_CODE_ALPHABET = "AFJKMPRTWX23456789"
+JOIN_CODE_LENGTH = 6
 
 
 def new_join_code() -> str:
-    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return format_join_code(code)
+
+
+def format_join_code(code: str) -> str:
+    """ABCDEF as shown and stored: ABC-DEF."""
     return f"{code[:3]}-{code[3:]}"
+
+
+def normalise_join_code(typed: str) -> str | None:
+    """A typed or scanned code as stored ("akp 7w3", "AKP-7W3", "akp7w3" → "AKP-7W3"), or None
+    when it cannot be a code at all (wrong length or characters)."""
+    code = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_CODE_ALPHABET for ch in code):
+        return None
+    return format_join_code(code)
 
 
 class Meeting(models.Model):
@@ -112,12 +133,24 @@ class Meeting(models.Model):
         related_name="facilitated_meetings",
     )
     attendees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
-    )
-    guests = models.TextField(
-        _("guests"), blank=True, help_text=_("Others present, one per line, with organisation.")
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members present"),
+        help_text=_("Members of the network who were there (also those who joined by phone)."),
+        blank=True,
+        related_name="+",
     )
     join_code = models.CharField(_("join code"), max_length=7, unique=True, default=new_join_code)
+    joining_open = models.BooleanField(
+        _("joining open"),
+        default=True,
+        help_text=_("Whether people in the room can still join with the code."),
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        help_text=_("Once closed, the join code no longer works and guests see nothing more."),
+    )
     current_case = models.ForeignKey(
         "casework.CaseDiscussion",
         on_delete=models.SET_NULL,
@@ -137,6 +170,26 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         when = timezone.localtime(self.starts_at).strftime("%d-%m-%Y %H:%M")
         return f"{self.network} {when}"
+
+    # Guests belong to the meeting as it happens: from the morning of its day until it is
+    # closed, and at the latest this long after it started (a code copied last month, or a
+    # meeting nobody closed, opens nothing).
+    GUEST_HOURS_AFTER_START = timedelta(hours=12)
+
+    def takes_guests(self, now: datetime | None = None) -> bool:
+        """Whether guests of this meeting may act (see the case, give tips)."""
+        now = now or timezone.now()
+        day_start = timezone.make_aware(
+            datetime.combine(timezone.localtime(self.starts_at).date(), time.min)
+        )
+        return (
+            self.closed_at is None
+            and day_start <= now <= self.starts_at + self.GUEST_HOURS_AFTER_START
+        )
+
+    def joinable(self, now: datetime | None = None) -> bool:
+        """Whether its join code works now."""
+        return self.joining_open and self.takes_guests(now)
 
 
 class CaseDiscussionQuerySet(NetworkScopedQuerySet):
@@ -193,6 +246,9 @@ class CaseDiscussion(models.Model):
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     rating_remark = models.CharField(_("remark"), max_length=300, blank=True)
+    # Moderation: new tips from phones wait (held) until the facilitator shows them, so that
+    # the group writes without anchoring on the first idea.
+    hold_phone_tips = models.BooleanField(_("hold tips from phones until shown"), default=False)
 
     objects = CaseDiscussionQuerySet.as_manager()
 
@@ -296,10 +352,107 @@ class DomainGoal(models.Model):
                 raise ValidationError({"domain": _("This domain is not in the network's ZRM.")})
 
 
+class GuestQuerySet(NetworkScopedQuerySet):
+    network_path = "meeting__network"
+    meeting_path = "meeting"
+
+
+def hash_token(token: str) -> str:
+    """What is stored of a guest's secret: the session holds the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Guest(models.Model):
+    """Someone present at a meeting, for attendance and for tips from their phone.
+
+    Three kinds: a participant who joined from a phone with the code (no account: their
+    session holds the secret whose hash is `token_hash`), a member who joined with their
+    account (`user`, also a secret for the phone pages), and someone present without a phone
+    whom the facilitator added (no secret). The organisation is one of the network's social
+    map, or typed when it is not on it.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    display_name = models.CharField(_("name"), max_length=60)
+    organisation = models.ForeignKey(
+        "networks.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation_name = models.CharField(
+        _("organisation (not on the social map)"), max_length=150, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    objects = GuestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="one_guest_row_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(organisation_name=""),
+                name="guest_organisation_chosen_or_typed",
+            ),
+        ]
+        verbose_name = _("person present")
+        verbose_name_plural = _("people present")
+
+    def __str__(self) -> str:
+        organisation = self.organisation_label
+        return f"{self.display_name} ({organisation})" if organisation else self.display_name
+
+    def clean(self) -> None:
+        """The admin writes past the services, which check this themselves."""
+        if self.organisation_id and self.organisation_name:
+            raise ValidationError(
+                {"organisation_name": _("Pick an organisation or type one, not both.")}
+            )
+        if (
+            self.organisation_id
+            and self.meeting_id
+            and self.organisation.network_id != self.meeting.network_id
+        ):
+            raise ValidationError({"organisation": _("Pick an organisation of this network.")})
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+    @property
+    def has_phone(self) -> bool:
+        return self.token_hash is not None
+
+    @property
+    def network_id(self) -> int:
+        return self.meeting.network_id
+
+    @property
+    def shown_client_id(self) -> int | None:
+        """The client whose case the guest's phone shows now (the meeting's current case)."""
+        case = self.meeting.current_case
+        return case.client_id if case is not None else None
+
+
 class TipQuerySet(NetworkScopedQuerySet):
     network_path = "case__meeting__network"
     client_path = "case__client"
     meeting_path = "case__meeting"
+
+
+TIP_MAX_LENGTH = 500
 
 
 class Decision(models.TextChoices):
@@ -323,7 +476,7 @@ class Tip(models.Model):
     column = models.ForeignKey(
         "matrices.Column", verbose_name=_("column"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.CharField(_("tip"), max_length=500)
+    text = models.CharField(_("tip"), max_length=TIP_MAX_LENGTH)
     given_by = models.CharField(_("given by"), max_length=100, blank=True)
     organisation = models.ForeignKey(
         "networks.Organisation",
@@ -336,7 +489,19 @@ class Tip(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    guest = models.ForeignKey(
+        Guest,
+        verbose_name=_("sent from the phone of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tips",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moderation. A held tip waits for the facilitator's "show" (or for the tips step, when it
+    # came in during the domains step); a hidden one is on neither the beamer nor a report.
+    held = models.BooleanField(_("held until shown"), default=False)
+    hidden = models.BooleanField(_("hidden"), default=False)
 
     # After the session: the case-bringer's choice, the client's decision, the action.
     chosen = models.BooleanField(_("take to the client"), default=False)

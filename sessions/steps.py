@@ -1,16 +1,18 @@
-"""The step registry: what each of the seven steps shows on the console and on the beamer.
+"""The step registry: what each of the seven steps shows on the console, the beamer and a phone.
 
 One entry per step (in the order of `Step`, which follows `matrices/data/zrm.json`; a system
-check in `checks.py` keeps the two in line). Each entry names the context its console panel
-and its beamer page need, built in a fixed number of queries; the templates are
-`sessions/steps/<key>.html` (console) and `sessions/beamer/<key>.html` (beamer). A new screen
-that follows the steps (the phones of the room) adds one function per entry here.
+check in `checks.py` keeps the two in line). Each entry names the context its console panel,
+its beamer page and the phones of the room need, built in a fixed number of queries; the
+templates are `sessions/steps/<key>.html` (console), `sessions/beamer/<key>.html` (beamer)
+and `sessions/phone/<key>.html` (phone). It also says whether people in the room can give
+tips from their phones in that step (`guest_tips`): the services and the phone page ask here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +25,14 @@ from .forms.tips import TipForm
 from .models import CaseDiscussion, Meeting, Step
 from .selectors.follow_up import awaiting_follow_up, follow_ups_reported_in
 from .selectors.meetings import next_case
-from .selectors.placemat import domain_choices, placemat
+from .selectors.placemat import (
+    RECORD,
+    ROOM,
+    domain_choices,
+    marked_domains,
+    placemat,
+    placemat_columns,
+)
 
 StepContext = Callable[[CaseDiscussion], dict]
 
@@ -32,11 +41,25 @@ def _nothing(case: CaseDiscussion) -> dict:
     return {}
 
 
+class GuestTips(Enum):
+    """What a tip sent from a phone does in a step."""
+
+    CLOSED = "closed"  # not yet (no domains to give tips in) or no more (the round is over)
+    PARKED = "parked"  # stored, and held until the tips step opens (the method parks them)
+    OPEN = "open"  # on the placemat at once (unless the facilitator holds phone tips)
+
+
 @dataclass(frozen=True)
 class StepView:
     step: Step
     console: StepContext = field(default=_nothing)
     beamer: StepContext = field(default=_nothing)
+    phone: StepContext = field(default=_nothing)
+    guest_tips: GuestTips = GuestTips.CLOSED
+    # How the beamer shows the join code: "big" at the start, when people come in; "inline",
+    # in the header line, while they give tips (the placemat fills the rest of the screen);
+    # "small", in a corner, otherwise.
+    beamer_join_code: str = "small"
     # The terugblik is about earlier cases: its beamer page is not headed by today's client.
     names_case: bool = True
 
@@ -47,6 +70,10 @@ class StepView:
     @property
     def beamer_template(self) -> str:
         return f"sessions/beamer/{self.step.value}.html"
+
+    @property
+    def phone_template(self) -> str:
+        return f"sessions/phone/{self.step.value}.html"
 
 
 # Console panels ------------------------------------------------------------------------------
@@ -93,11 +120,35 @@ def _follow_up_beamer(case: CaseDiscussion) -> dict:
 
 
 def _placemat(case: CaseDiscussion) -> dict:
-    return {"placemat": placemat(case)}
+    """The beamer's placemat: only what the room may see (no held or hidden tips)."""
+    return {"placemat": placemat(case, tips_for=ROOM)}
+
+
+def _closing_console(case: CaseDiscussion) -> dict:
+    """Tips to choose from: every tip but the hidden ones (held ones were shown on leaving)."""
+    return {"placemat": placemat(case, tips_for=RECORD)}
 
 
 def _tips_console(case: CaseDiscussion) -> dict:
-    return {"placemat": placemat(case), "tip_form": TipForm(case=case)}
+    mat = placemat(case)
+    return {
+        "placemat": mat,
+        "tip_form": TipForm(case=case),
+        "held_count": sum(1 for tip in mat.tips if tip.held and not tip.hidden),
+    }
+
+
+def _domains_console(case: CaseDiscussion) -> dict:
+    return {
+        "domain_rows": domain_rows(case),
+        # Tips from phones written in this step wait, parked, for the tips step.
+        "parked_count": case.tips.filter(held=True, hidden=False).count(),
+    }
+
+
+def _phone_cells(case: CaseDiscussion) -> dict:
+    """A phone sees the marked domains (names only) and the columns to pick from."""
+    return {"domains": marked_domains(case), "columns": placemat_columns(case)}
 
 
 def _evaluation_console(case: CaseDiscussion) -> dict:
@@ -112,25 +163,47 @@ def _evaluation_console(case: CaseDiscussion) -> dict:
 REGISTRY: dict[Step, StepView] = {
     view.step: view
     for view in (
-        StepView(Step.OPENING),
+        StepView(Step.OPENING, beamer_join_code="big"),
         StepView(
-            Step.FOLLOW_UP, console=_follow_up_console, beamer=_follow_up_beamer, names_case=False
+            Step.FOLLOW_UP,
+            console=_follow_up_console,
+            beamer=_follow_up_beamer,
+            names_case=False,
+            beamer_join_code="big",
         ),
         StepView(
             Step.PRESENTATION,
             console=lambda case: {"presentation_form": PresentationForm(instance=case)},
         ),
         # The beamer shows the placemat as the domains are marked: its rows are the domains.
+        # Phones may write tips already; they wait, parked, until the tips step.
         StepView(
-            Step.DOMAINS, console=lambda case: {"domain_rows": domain_rows(case)}, beamer=_placemat
+            Step.DOMAINS,
+            console=_domains_console,
+            beamer=_placemat,
+            phone=_phone_cells,
+            guest_tips=GuestTips.PARKED,
         ),
-        StepView(Step.TIPS, console=_tips_console, beamer=_placemat),
-        StepView(Step.CLOSING, console=_placemat, beamer=_placemat),
-        StepView(Step.EVALUATION, console=_evaluation_console, beamer=_placemat),
+        StepView(
+            Step.TIPS,
+            console=_tips_console,
+            beamer=_placemat,
+            phone=_phone_cells,
+            guest_tips=GuestTips.OPEN,
+            beamer_join_code="inline",
+        ),
+        StepView(Step.CLOSING, console=_closing_console, beamer=_placemat, phone=_phone_cells),
+        StepView(
+            Step.EVALUATION, console=_evaluation_console, beamer=_placemat, phone=_phone_cells
+        ),
     )
 }
 
 ORDER: list[Step] = list(Step)
+
+
+def guest_tips(step: Step | str) -> GuestTips:
+    return REGISTRY[Step(step)].guest_tips
 
 
 def next_step(step: Step) -> Step | None:
@@ -207,5 +280,44 @@ def beamer_context(meeting: Meeting) -> dict:
         return context
     case.meeting = meeting
     context.update(step_bar(case))
-    context.update(REGISTRY[case.current_step].beamer(case))
+    view = REGISTRY[case.current_step]
+    context.update(view.beamer(case))
+    context["join_code_size"] = join_code_size(view, context.get("placemat"))
+    return context
+
+
+# The code in the header line gives way once the placemat fills up: the room needs the tips
+# more than the code by then, and a long header would wrap and take a line of the placemat.
+JOIN_INLINE_MAX_TIPS = 12
+
+
+def join_code_size(view: StepView, mat) -> str:
+    if (
+        view.beamer_join_code == "inline"
+        and mat is not None
+        and len(mat.tips) > JOIN_INLINE_MAX_TIPS
+    ):
+        return "small"
+    return view.beamer_join_code
+
+
+def phone_context(meeting: Meeting) -> dict:
+    """A guest's phone: the meeting's current case (pseudonym, question, marked domains) in
+    its current step, and whether tips can be sent; nothing of other cases or of other tips."""
+    context: dict = {"meeting": meeting, "version": meeting.version}
+    case = meeting.current_case  # loaded with the guest (selectors.objects.guest_for_secret)
+    if case is None:
+        return context
+    case.meeting = meeting
+    view = REGISTRY[case.current_step]
+    context.update(
+        {
+            "case": case,
+            "step": case.current_step,
+            "step_view": view,
+            "step_count": len(ORDER),
+            "guest_tips": view.guest_tips.value,
+        }
+    )
+    context.update(view.phone(case))
     return context

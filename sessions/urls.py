@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import beamer, clients, console, home, meetings, review, tips
+from .views import (
+    attendance,
+    beamer,
+    clients,
+    console,
+    home,
+    join,
+    meetings,
+    moderation,
+    phone,
+    review,
+    tips,
+)
 
 app_name = "casework"
 
@@ -34,6 +46,26 @@ urlpatterns = [
     # Beamer: full-screen, read-only, follows the console by polling
     path("meetings/<int:pk>/beamer/", beamer.beamer, name="beamer"),
     path("meetings/<int:pk>/beamer/poll/", beamer.poll, name="beamer_poll"),
+    # Moderation of tips on the console
+    path("tips/<int:pk>/hide/", moderation.hide_tip, name="hide_tip"),
+    path("cases/<int:pk>/hold/", moderation.hold_tips, name="hold_tips"),
+    path("cases/<int:pk>/show-held/", moderation.show_held_tips, name="show_held_tips"),
+    # Who is in the room (the console's attendance section)
+    path("meetings/<int:pk>/attendance/", attendance.attendance_section, name="attendance"),
+    path("meetings/<int:pk>/attendance/poll/", attendance.attendance_poll, name="attendance_poll"),
+    path("meetings/<int:pk>/present/", attendance.add_present, name="add_present"),
+    path("meetings/<int:pk>/joining/", attendance.set_joining, name="set_joining"),
+    path("meetings/<int:pk>/close/", attendance.close_meeting, name="close_meeting"),
+    path("guests/<int:pk>/remove/", attendance.remove_guest, name="remove_guest"),
+    # People in the room: join with the code (no account), then tips from their phone. The
+    # short address /j/ is what the beamer shows; a QR code opens /j/<code> (no slash: short).
+    path("j/", join.join, name="join"),
+    path("j/<str:code>", join.join_code, name="join_code"),
+    path("meetings/<int:pk>/phone/", phone.phone, name="phone"),
+    path("meetings/<int:pk>/phone/poll/", phone.phone_poll, name="phone_poll"),
+    path("meetings/<int:pk>/phone/tips/", phone.phone_add_tip, name="phone_add_tip"),
+    path("phone/tips/<int:pk>/", phone.phone_tip, name="phone_tip"),
+    path("phone/tips/<int:pk>/withdraw/", phone.phone_withdraw_tip, name="phone_withdraw_tip"),
     # Case-bringer: review after the session
     path("cases/<int:pk>/review/", review.review, name="review"),
     path("review/tips/<int:pk>/", review.update_tip, name="review_tip"),

@@ -4,5 +4,7 @@
 - `placemat`: a case's placemat and its domain list;
 - `follow_up`: the terugblik's lists;
 - `meetings`: the meeting list and a meeting's agenda;
-- `overview`: the overview after logging in.
+- `overview`: the overview after logging in;
+- `attendance`: who is in the room, by organisation and column, and who is missing;
+- `phone`: what a guest's phone shows of their own (their tips).
 """

@@ -9,9 +9,9 @@ a page that needs more loads it with one small query of its own.
 
 from __future__ import annotations
 
-from networks.access import Viewer, fetch
+from networks.access import Viewer, fetch, fetch_own
 
-from ..models import CaseDiscussion, Client, Meeting, Tip
+from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
 
 
 def case_for(viewer: Viewer, pk: int) -> CaseDiscussion:
@@ -24,6 +24,31 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
 
 def tip_for(viewer: Viewer, pk: int) -> Tip:
     return fetch(viewer, Tip.objects.select_related("case__meeting__network", "case__client"), pk)
+
+
+def guest_for(viewer: Viewer, pk: int) -> Guest:
+    """Someone present at a meeting of the viewer's networks (the facilitator's list)."""
+    return fetch(viewer, Guest.objects.select_related("meeting__network"), pk)
+
+
+def guest_for_secret(secret: str) -> Guest | None:
+    """The guest whose session holds `secret`, with what their phone shows loaded (one query);
+    None once they were removed or their meeting is over. `networks.access` asks this."""
+    guest = (
+        Guest.objects.select_related(
+            "meeting__network", "meeting__current_case__client", "organisation"
+        )
+        .filter(token_hash=hash_token(secret), removed_at__isnull=True)
+        .first()
+    )
+    if guest is None or not guest.meeting.takes_guests():
+        return None
+    return guest
+
+
+def own_tip_for(viewer: Viewer, pk: int) -> Tip:
+    """A tip sent from the viewer's phone (404 for anyone else's)."""
+    return fetch_own(viewer, Tip.objects.select_related("case__meeting__network"), pk)
 
 
 def client_for(viewer: Viewer, pk: int) -> Client:

@@ -13,6 +13,12 @@ from ..models import CaseDiscussion, DomainGoal, Tip, TipOutcome
 
 COLUMN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
+# Which tips a placemat holds (moderation: a held tip waits for the facilitator's "show", a
+# hidden one is moderated away).
+ALL_TIPS = "all"  # the console: every tip, held and hidden ones marked as such
+RECORD = "record"  # reports, the case review, the closing step: every tip that is not hidden
+ROOM = "room"  # the beamer: what the room sees (neither held nor hidden)
+
 
 @dataclass
 class Cell:
@@ -59,10 +65,13 @@ def placemat_columns(case: CaseDiscussion) -> list[Column]:
     return columns
 
 
-def placemat(case: CaseDiscussion, *, with_outcomes: bool = False) -> Placemat:
+def placemat(
+    case: CaseDiscussion, *, with_outcomes: bool = False, tips_for: str = ALL_TIPS
+) -> Placemat:
     """Build the placemat in three queries (four with outcomes), whatever the number of tips.
 
-    `case` must come with `meeting__network` loaded (see `case_for_user`).
+    `case` must come with `meeting__network` loaded (see `case_for_user`); `tips_for` says
+    which tips it holds: ALL_TIPS, RECORD or ROOM.
     """
     columns = placemat_columns(case)
     goals = (
@@ -71,6 +80,10 @@ def placemat(case: CaseDiscussion, *, with_outcomes: bool = False) -> Placemat:
         .order_by("domain__order")
     )
     tips: QuerySet[Tip] = Tip.objects.filter(case=case).select_related("organisation")
+    if tips_for in (RECORD, ROOM):
+        tips = tips.filter(hidden=False)
+    if tips_for == ROOM:
+        tips = tips.filter(held=False)
     if with_outcomes:
         tips = tips.prefetch_related(
             Prefetch("outcomes", queryset=TipOutcome.objects.select_related("reported_in"))
@@ -109,6 +122,19 @@ def domain_choices(case: CaseDiscussion) -> list[tuple[Domain, DomainGoal | None
         domain_set_id=case.meeting.network.matrix.domain_set_id
     ).order_by("order")
     return [(domain, goals.get(domain.pk)) for domain in domains]
+
+
+def marked_domains(case: CaseDiscussion) -> list[Domain]:
+    """The case's marked domains in placemat order, each with its row `number` (one query)."""
+    domains = [
+        goal.domain
+        for goal in DomainGoal.objects.filter(case=case)
+        .select_related("domain")
+        .order_by("domain__order")
+    ]
+    for number, domain in enumerate(domains, start=1):
+        domain.number = number
+    return domains
 
 
 def case_domain(case: CaseDiscussion, pk: int | None) -> Domain:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from matrices.models import Column, Domain, Level
 
 from ..models import CaseDiscussion, DomainGoal, Meeting, Step
+from ..steps import ORDER, GuestTips, guest_tips
 from .versions import touch
 
 
@@ -29,8 +30,18 @@ def go_to_step(*, case: CaseDiscussion, step: Step | str) -> CaseDiscussion:
         matrix_id = case.meeting.network.matrix_id
         case.spotlight = Column.objects.filter(matrix_id=matrix_id).order_by("order").first()
     case.save(update_fields=["step", "step_started_at", "started_at", "spotlight"])
+    _release_held_tips(case, step)
     Meeting.objects.filter(pk=case.meeting_id).update(current_case=case, version=F("version") + 1)
     return case
+
+
+def _release_held_tips(case: CaseDiscussion, step: Step) -> None:
+    """Tips parked in the domains step appear when the tips step opens (unless the facilitator
+    holds phone tips), and once the tips round is over no held tip stays out of sight."""
+    opens = guest_tips(step) is GuestTips.OPEN and not case.hold_phone_tips
+    last_open = max(i for i, s in enumerate(ORDER) if guest_tips(s) is not GuestTips.CLOSED)
+    if opens or ORDER.index(step) > last_open:
+        case.tips.filter(held=True).update(held=False)
 
 
 @transaction.atomic

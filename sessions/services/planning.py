@@ -39,7 +39,6 @@ def create_meeting(
     starts_at,
     place: str = "",
     facilitator=None,
-    guests: str = "",
 ) -> Meeting:
     """Plan a meeting of `network`, run by one of its coordinators or facilitators."""
     if facilitator is not None and not access.can_facilitate(facilitator, network.pk):
@@ -54,7 +53,6 @@ def create_meeting(
                     starts_at=starts_at,
                     place=place.strip(),
                     facilitator=facilitator,
-                    guests=guests.strip(),
                 )
         except IntegrityError:  # the random join code was taken: draw another one
             continue

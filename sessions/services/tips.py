@@ -1,4 +1,5 @@
-"""Tips on the placemat: add (exactly once), edit or move, delete, and the choices after."""
+"""Tips on the placemat: add (exactly once), edit or move, delete, moderate (hold, show,
+hide), and the choices after."""
 
 from __future__ import annotations
 
@@ -11,9 +12,23 @@ from django.utils.translation import gettext as _
 from matrices.models import Column, Domain
 from networks.models import Organisation
 
-from ..models import CaseDiscussion, Decision, Tip
+from ..models import TIP_MAX_LENGTH, CaseDiscussion, Decision, Guest, Tip
+from ..steps import GuestTips, guest_tips
 from ..text import tidy
 from .versions import touch
+
+
+def check_text(text: str, *, empty: str) -> str:
+    """A tip's text tidied (no invisible direction controls), not empty, not too long."""
+    text = tidy(text).strip()
+    if not text:
+        raise ValidationError(empty)
+    if len(text) > TIP_MAX_LENGTH:
+        raise ValidationError(
+            _("A tip has at most %(limit)d characters; this one has %(count)d.")
+            % {"limit": TIP_MAX_LENGTH, "count": len(text)}
+        )
+    return text
 
 
 def _check_cell(case: CaseDiscussion, domain: Domain, column: Column) -> None:
@@ -34,15 +49,16 @@ def add_tip(
     given_by: str = "",
     organisation: Organisation | None = None,
     user=None,
+    guest: Guest | None = None,
+    held: bool = False,
 ) -> tuple[Tip, bool]:
     """Add a tip once: a second call with the same key returns the first tip, unchanged.
 
     Returns (tip, created). The unique key in the database makes this safe against a double
-    click or a retry racing the first request.
+    click or a retry racing the first request. A tip from a phone names its `guest`; a `held`
+    one waits for the facilitator's "show" (services.guests decides).
     """
-    text = tidy(text).strip()
-    if not text:
-        raise ValidationError(_("Write the tip first."))
+    text = check_text(text, empty=_("Write the tip first."))
     if organisation is not None and organisation.network_id != case.meeting.network_id:
         raise ValidationError(_("Unknown organisation."))
     try:
@@ -57,6 +73,8 @@ def add_tip(
                 given_by=tidy(given_by).strip(),
                 organisation=organisation,
                 created_by=user if user is not None and user.is_authenticated else None,
+                guest=guest,
+                held=held,
             )
             touch(case.meeting_id)
     except IntegrityError:
@@ -64,6 +82,8 @@ def add_tip(
         existing = Tip.objects.filter(key=key).first()
         if existing is None or existing.case_id != case.pk:
             raise ValidationError(_("This form was already used for another case.")) from None
+        if guest is not None and existing.guest_id != guest.pk:
+            raise ValidationError(_("This form was already used for another tip.")) from None
         return existing, False
     return tip, True
 
@@ -79,9 +99,7 @@ def update_tip(
     given_by: str | None = None,
 ) -> Tip:
     """Edit a tip's text or move it to another cell."""
-    text = tidy(text).strip()
-    if not text:
-        raise ValidationError(_("A tip cannot be empty."))
+    text = check_text(text, empty=_("A tip cannot be empty."))
     _check_cell(tip.case, domain, column)
     tip.text, tip.domain, tip.column, tip.organisation = text, domain, column, organisation
     fields = ["text", "domain", "column", "organisation"]
@@ -103,6 +121,39 @@ def delete_tip(*, tip: Tip) -> None:
     meeting_id = tip.case.meeting_id
     tip.delete()
     touch(meeting_id)
+
+
+# Moderation ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hide_tip(*, tip: Tip, hidden: bool) -> Tip:
+    """Hide a tip from the beamer and the reports (a prank, a tip that names someone), or
+    show it again. It stays on the console, marked, so that hiding can be undone."""
+    tip.hidden = hidden
+    tip.save(update_fields=["hidden"])
+    touch(tip.case.meeting_id)
+    return tip
+
+
+@transaction.atomic
+def set_hold(*, case: CaseDiscussion, hold: bool) -> CaseDiscussion:
+    """Hold new phone tips until the facilitator shows them, or stop holding (which shows the
+    ones held so far, unless they are parked: the tips step has not opened yet)."""
+    case.hold_phone_tips = hold
+    case.save(update_fields=["hold_phone_tips"])
+    if not hold and guest_tips(case.step) is not GuestTips.PARKED:
+        case.tips.filter(held=True).update(held=False)
+    touch(case.meeting_id)
+    return case
+
+
+@transaction.atomic
+def show_held_tips(*, case: CaseDiscussion) -> int:
+    """ "Tonen": every held tip of the case appears at once. Returns how many."""
+    shown = case.tips.filter(held=True).update(held=False)
+    touch(case.meeting_id)
+    return shown
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from akad.http import HtmxHttpRequest, is_whole_number
 from akad.middleware import not_activity
+from networks import access
 from networks.access import viewer_for
 
 from ..models import Meeting
@@ -124,6 +125,7 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if version is not None and version == int(seen):
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
+        access.require(not access.has_guest_pass(request))  # a guest's phone: 403, no login
         login = f"{reverse('accounts:login')}?next={reverse('casework:beamer', args=[pk])}"
         return HttpResponseClientRedirect(login) if request.htmx else HttpResponse(status=401)
     meeting = meeting_for(viewer_for(request), pk)

@@ -33,7 +33,7 @@ from ..forms.inputs import inputs
 from ..forms.tips import ChooseForm, DecisionForm
 from ..models import CaseDiscussion, Decision, Result, Tip
 from ..selectors.objects import case_for, tip_for
-from ..selectors.placemat import placemat
+from ..selectors.placemat import RECORD, placemat
 from ..services import follow_up, tips
 
 REVIEW = "sessions/review.html"
@@ -147,7 +147,7 @@ def summarise(tips: list[Tip]) -> Summary:
 
 def review_context(request: HttpRequest, case: CaseDiscussion, replace: Card | None = None) -> dict:
     """The whole page in a fixed number of queries; `replace` is a card with a bound form."""
-    mat = placemat(case, with_outcomes=True)
+    mat = placemat(case, with_outcomes=True, tips_for=RECORD)  # hidden tips are not reviewed
     editable = viewer_for(request).can_review(case)
     for tip in mat.tips:
         if replace is not None and replace.tip.pk == tip.pk:

@@ -96,6 +96,26 @@ def pages(case, facilitator, coordinator, case_bringer, noord):
         get(f"beamer-{step.value}", bringer, reverse("casework:beamer", args=[case.meeting_id]))
     get("review", bringer, reverse("casework:review", args=[case.pk]))
     get("review-member", lead, reverse("casework:review", args=[case.pk]))
+
+    # The people in the room: joining, their phone in every step, editing a tip; the
+    # facilitator's attendance page; what a guest gets outside their pages.
+    from tests.guests import code_path, join_as, phone_tip
+
+    get("join", Client(), reverse("casework:join"))
+    get("join-code", Client(), code_path(case.meeting))
+    get("attendance", lead, reverse("casework:attendance", args=[case.meeting_id]))
+    phone = join_as(case.meeting, "Anna")
+    for step in Step:
+        go_to_step(case=case, step=step)
+        get(f"phone-{step.value}", phone, reverse("casework:phone", args=[case.meeting_id]))
+        if step == Step.TIPS:
+            assert phone_tip(phone, case, "Vanaf de telefoon").status_code == 200
+            own = case.tips.get(text="Vanaf de telefoon")
+            get("phone-tip", phone, reverse("casework:phone_tip", args=[own.pk]))
+    html["not-for-guests"] = phone.get(reverse("casework:home")).content.decode()
+    html["not-joined"] = (
+        Client().get(reverse("casework:phone", args=[case.meeting_id])).content.decode()
+    )
     return html
 
 

@@ -1,4 +1,5 @@
-"""Nothing of network Noord is visible or changeable for a user of network Zuid.
+"""Nothing of network Noord is visible or changeable for a user of network Zuid, and a guest
+of a Noord meeting reaches nothing but their own phone pages.
 
 Every named URL of the whole project (every app's patterns, walked from the root URLconf;
 only Django's admin, which has its own staff login, is left out) must be in ACCESS_TABLE
@@ -7,9 +8,15 @@ checked automatically.
 
 For each URL with a Noord object in it, the outsider (a Zuid *coordinator*, so roles are
 no excuse) must get 404 for the methods listed, with and without HTMX, and never anything
-but 404 or 405 for the other method. The same URLs give the Noord coordinator something
-other than 404 (`test_insiders_reach_the_same_urls`), so the table's objects are right and
-the 404 comes from the network scope.
+but 404 or 405 for the other method. The same URLs give the Noord coordinator (for the
+guests' own pages: the Noord guest) something other than 404
+(`test_insiders_reach_the_same_urls`), so the table's objects are right and the 404 comes from
+the network scope.
+
+A guest (joined a Noord meeting with its code, no account) gets 403 or 404 on every URL
+marked REFUSED, whatever the method, with and without HTMX, and changes nothing; on the
+guests' own URLs (OWN) a guest of *another* meeting gets 404. PUBLIC URLs hold no care data
+(logging in, the language, the join pages, where the code is the key).
 """
 
 from __future__ import annotations
@@ -25,34 +32,48 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from networks.models import Network
-from sessions.models import CaseDiscussion, Client, DomainGoal, Meeting, Step, Tip, TipOutcome
+from sessions.models import (
+    CaseDiscussion,
+    Client,
+    DomainGoal,
+    Guest,
+    Meeting,
+    Step,
+    Tip,
+    TipOutcome,
+)
 from sessions.services.live import go_to_step
 from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
+from tests.guests import join_as, phone_tip
 
 GET, POST = "GET", "POST"
+REFUSED, PUBLIC, OWN = "refused", "public", "own"  # what a guest of the Noord meeting gets
 
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # which Noord object fills <pk>: "network", "meeting", "case", "tip"; "" = none
+    # Which Noord object fills the URL: "network", "meeting", "case", "tip" (its <pk>), "guest"
+    # (someone present), "own_tip" (a tip the Noord guest sent), "code" (the join code); "" = none.
+    kind: str
     methods: tuple[str, ...]  # the methods the view serves
     follow_up_tip: bool = False  # the URL also takes <tip_pk>: a tip awaiting follow-up
     reported_follow_up: bool = False  # the URL also takes <outcome_pk>: a follow-up reported
+    guest: str = REFUSED
 
 
 ACCESS_TABLE: dict[str, Entry] = {
     # Accounts and language (no care data; the account pages need a login)
     "accounts:account": Entry("", (GET,)),
-    "accounts:login": Entry("", (GET, POST)),
+    "accounts:login": Entry("", (GET, POST), guest=PUBLIC),
     "accounts:two_factor_verify": Entry("", (GET, POST)),
     "accounts:two_factor_setup": Entry("", (GET, POST)),
     "accounts:recovery_codes": Entry("", (GET,)),
     "accounts:new_recovery_codes": Entry("", (POST,)),
     "accounts:two_factor_remove": Entry("", (POST,)),
-    "accounts:logout": Entry("", (POST,)),
+    "accounts:logout": Entry("", (POST,), guest=PUBLIC),
     "accounts:password_change": Entry("", (GET, POST)),
     "accounts:access_log": Entry("network", (GET,)),
-    "set_language": Entry("", (POST,)),
+    "set_language": Entry("", (POST,), guest=PUBLIC),
     "casework:home": Entry("", (GET,)),
     "casework:client_erase": Entry("client", (GET, POST)),
     # Coordinator
@@ -80,6 +101,25 @@ ACCESS_TABLE: dict[str, Entry] = {
     "casework:review": Entry("case", (GET,)),
     "casework:review_tip": Entry("tip", (POST,)),
     "casework:review_outcome": Entry("tip", (POST,)),
+    # Moderation (console)
+    "casework:hide_tip": Entry("tip", (POST,)),
+    "casework:hold_tips": Entry("case", (POST,)),
+    "casework:show_held_tips": Entry("case", (POST,)),
+    # Who is in the room (console)
+    "casework:attendance": Entry("meeting", (GET,)),
+    "casework:attendance_poll": Entry("meeting", (GET,)),
+    "casework:add_present": Entry("meeting", (POST,)),
+    "casework:set_joining": Entry("meeting", (POST,)),
+    "casework:close_meeting": Entry("meeting", (POST,)),
+    "casework:remove_guest": Entry("guest", (POST,)),
+    # People in the room: joining (the code is the key) and their phone pages
+    "casework:join": Entry("", (GET,), guest=PUBLIC),
+    "casework:join_code": Entry("code", (GET, POST), guest=PUBLIC),
+    "casework:phone": Entry("meeting", (GET,), guest=OWN),
+    "casework:phone_poll": Entry("meeting", (GET,), guest=OWN),
+    "casework:phone_add_tip": Entry("meeting", (POST,), guest=OWN),
+    "casework:phone_tip": Entry("own_tip", (GET, POST), guest=OWN),
+    "casework:phone_withdraw_tip": Entry("own_tip", (POST,), guest=OWN),
     # Reports
     "reports:meeting_pdf": Entry("meeting", (GET,)),
     "reports:case_pdf": Entry("case", (GET,)),
@@ -101,7 +141,11 @@ def url_names(patterns, namespace: str = "") -> set[str]:
 
 
 URL_NAMES = url_names(get_resolver().url_patterns)
-WITH_PK = sorted(name for name, entry in ACCESS_TABLE.items() if entry.kind)
+WITH_PK = sorted(
+    name for name, entry in ACCESS_TABLE.items() if entry.kind and entry.guest != PUBLIC
+)
+REFUSED_TO_GUESTS = sorted(name for name, entry in ACCESS_TABLE.items() if entry.guest == REFUSED)
+OWN_TO_GUESTS = sorted(name for name, entry in ACCESS_TABLE.items() if entry.guest == OWN)
 
 
 def test_every_url_name_is_covered():
@@ -121,11 +165,16 @@ class NoordObjects:
     tip: Tip
     follow_up_tip: Tip
     reported: TipOutcome
+    guest: Guest  # someone present, added by the facilitator
+    own_tip: Tip  # sent from the phone of `phone`, a guest of the meeting
+    phone: WebClient
 
     def url(self, name: str) -> str:
         entry = ACCESS_TABLE[name]
         if not entry.kind:
             return reverse(name)
+        if entry.kind == "code":
+            return reverse(name, kwargs={"code": self.meeting.join_code.replace("-", "")})
         kwargs = {"pk": getattr(self, entry.kind).pk}
         if entry.follow_up_tip:
             kwargs["tip_pk"] = self.follow_up_tip.pk
@@ -160,6 +209,13 @@ class NoordObjects:
             "client": str(self.case.client_id),
             "pseudonym": "Indringer",
             "case_bringer": "",
+            "case": str(self.case.pk),
+            "display_name": "Buitenstaander",
+            "organisation_name": "Elders",
+            "hidden": "1",
+            "hold": "1",
+            "open": "0",
+            "closed": "1",
         }
         # The prefixed names that the review and domain forms use.
         for tip in (self.tip, self.follow_up_tip):
@@ -189,6 +245,11 @@ def noord_objects(noord, case, case_bringer) -> NoordObjects:
     reported = TipOutcome.objects.create(
         tip=reported_tip, tried=False, reported_in=case.meeting, why="Geen tijd"
     )
+    from sessions.services.guests import add_present
+
+    guest = add_present(meeting=case.meeting, display_name="Els zonder telefoon")
+    phone = join_as(case.meeting, "Anna")
+    assert phone_tip(phone, case, "Vanaf de telefoon").status_code == 200
     return NoordObjects(
         network=noord,
         client=case.client,
@@ -197,6 +258,9 @@ def noord_objects(noord, case, case_bringer) -> NoordObjects:
         tip=tip,
         follow_up_tip=follow_up_tip,
         reported=reported,
+        guest=guest,
+        own_tip=Tip.objects.get(text="Vanaf de telefoon"),
+        phone=phone,
     )
 
 
@@ -217,6 +281,8 @@ def snapshot(objects: NoordObjects) -> dict:
         "goals": list(DomainGoal.objects.values().order_by("pk")),
         "tips": list(Tip.objects.values().order_by("pk")),
         "outcomes": list(TipOutcome.objects.values().order_by("pk")),
+        "guests": list(Guest.objects.values().order_by("pk")),
+        "attendees": list(objects.meeting.attendees.values_list("pk", flat=True)),
     }
 
 
@@ -282,10 +348,65 @@ def test_outsider_home_shows_nothing_of_noord(noord_objects, outsider, noord, zu
 
 @pytest.mark.parametrize("name", WITH_PK)
 def test_insiders_reach_the_same_urls(name, noord_objects, coordinator):
-    """Control: the table's objects exist and the views find them for Noord's own coordinator."""
+    """Control: the table's objects exist and the views find them for Noord's own coordinator
+    (the guests' own pages: for the guest)."""
     entry = ACCESS_TABLE[name]
-    client = web(coordinator)
+    client = noord_objects.phone if entry.guest == OWN else web(coordinator)
     response = send(
         client, entry.methods[0], noord_objects.url(name), noord_objects.post_data(), False
     )
     assert response.status_code != 404, f"{name}: the URL in the table does not point at the object"
+
+
+# Guests ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REFUSED_TO_GUESTS)
+def test_a_guest_is_refused_on_every_url_but_their_own(name, noord_objects):
+    """403 (a page that needs an account) or 404 (nothing of the network is theirs), never the
+    page, nor a login page that could be mistaken for it; and nothing changes."""
+    entry = ACCESS_TABLE[name]
+    url = noord_objects.url(name)
+    data = noord_objects.post_data()
+    before = snapshot(noord_objects)
+    seen = {}
+    for method in (GET, POST):
+        for htmx in (False, True):
+            status = send(noord_objects.phone, method, url, data, htmx).status_code
+            seen[(method, htmx)] = status
+            expected = {403, 404} if method in entry.methods else {403, 404, 405}
+            assert status in expected, f"{method} {url} (htmx={htmx}) gave {status}: {seen}"
+    assert snapshot(noord_objects) == before, f"{name}: the guest changed Noord data"
+
+
+def test_a_guest_is_told_the_page_needs_an_account(noord_objects):
+    response = noord_objects.phone.get(reverse("casework:review", args=[noord_objects.case.pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "needs an account" in html
+    assert reverse("casework:phone", args=[noord_objects.meeting.pk]) in html
+    assert noord_objects.case.client.pseudonym not in html
+
+
+@pytest.mark.parametrize("name", OWN_TO_GUESTS)
+def test_a_guest_of_another_meeting_gets_404_on_the_guest_urls(name, noord_objects, noord):
+    other = CaseDiscussionFactory(meeting__network=noord, client__pseudonym="Andere")
+    mark(other, "financien")
+    go_to_step(case=other, step=Step.TIPS)
+    stranger = join_as(other.meeting, "Van elders")
+    url = noord_objects.url(name)
+    data = noord_objects.post_data()
+    before = snapshot(noord_objects)
+    for method in ACCESS_TABLE[name].methods:
+        for htmx in (False, True):
+            status = send(stranger, method, url, data, htmx).status_code
+            assert status == 404, f"{method} {url} (htmx={htmx}) gave {status}"
+    assert snapshot(noord_objects) == before
+
+
+def test_a_guest_does_not_see_the_case_outside_the_phone_page(noord_objects):
+    """The phone page holds the pseudonym and the question, and nothing of the placemat."""
+    html = noord_objects.phone.get(noord_objects.url("casework:phone")).content.decode()
+    assert noord_objects.case.client.pseudonym in html
+    assert noord_objects.tip.text not in html  # the facilitator's tip
+    assert "Vanaf de telefoon" in html  # their own

@@ -117,7 +117,8 @@ def test_domains_step_does_not_query_per_domain(client, facilitator, case):
         .values_list("key", flat=True),
     )
     assert case.goals.count() == 13
-    assert queries_for(lambda: client.get(url)) == few <= 8
+    # At most 9, one of them the count of tips from phones parked until the tips step.
+    assert queries_for(lambda: client.get(url)) == few <= 9
 
 
 def test_access_queries_join_only_what_every_view_needs(facilitator, case):

@@ -27,7 +27,7 @@ from devtools.story import (
 )
 from networks.models import Organisation, User
 from sessions.models import CaseDiscussion, Meeting, Tip, TipOutcome
-from sessions.services import follow_up, live, planning, tips
+from sessions.services import follow_up, guests, live, planning, tips
 
 
 class Command(BaseCommand):
@@ -117,9 +117,14 @@ class Command(BaseCommand):
             starts_at=starts_at,
             place=spec.place,
             facilitator=people[spec.facilitator],
-            guests=spec.guests,
         )
         meeting.attendees.set([people[local] for local in spec.attendees])
+        # Others present without an account: "name, organisation" per line.
+        for line in filter(None, spec.guests.splitlines()):
+            name, _comma, organisation = line.partition(",")
+            guests.add_present(
+                meeting=meeting, display_name=name, organisation_name=organisation.strip()
+            )
         held = starts_at < now
         for case_spec in spec.cases:
             case = planning.add_case_discussion(
