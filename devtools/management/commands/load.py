@@ -263,7 +263,7 @@ def build_rooms(count: int) -> list[Room]:
             meeting=meeting, case_bringer=lead, pseudonym=f"Belasting {n + 1}"
         )
         goals = [
-            builder.GoalPlan(domain=key) for key in ("financien", "sociaal-netwerk", "dagbesteding")
+            builder.GoalPlan(domain=key) for key in ("financien", "sociaal-netwerk", "huisvesting")
         ]
         builder.play(case, goals=goals, tip_plans=[], until=Step.TIPS)
         rooms.append(Room(meeting.pk, case.pk, meeting.join_code, lead.email))
@@ -381,29 +381,37 @@ async def the_room(port: int, room: Room, phones: int, tips: int) -> Tally:
     return tally
 
 
-async def the_city(port: int, rooms: list[Room], phones: int, seconds: float) -> Tally:
+async def the_city(
+    port: int, rooms: list[Room], phones: int, seconds: float, pids
+) -> tuple[Tally, float, float]:
+    """Everyone joins first; then `seconds` of polling and tips. Returns the tally, the
+    length of the polling window and the CPU seconds the app used in it."""
     tally = Tally()
-    until = time.monotonic() + seconds
-    tasks = []
+    screens = []
     for index, room in enumerate(rooms):
         beamer = await log_in(port, room.beamer_user)
         page = await beamer.request("GET", f"/meetings/{room.meeting_id}/beamer/")
-        tasks.append(asyncio.create_task(poller(beamer, poll_path(page.body), until, tally)))
         joined = [await join(port, room, f"Stad {index}-{n}") for n in range(phones)]
-        for client, form in joined:
-            tasks.append(asyncio.create_task(poller(client, form["poll"], until, tally)))
+        screens.append((room, index, (beamer, poll_path(page.body)), joined))
+    cpu_before = process_cpu_seconds(pids())
+    started = time.monotonic()
+    until = started + seconds
 
-        async def tips_every_few_seconds(joined=joined, room=room, index=index):
-            n = 0
-            while time.monotonic() < until:
-                client, form = random.choice(joined)
-                await send_tip(client, room, form, f"stad-{index}-{n}", str(uuid.uuid4()), tally)
-                n += 1
-                await asyncio.sleep(random.uniform(2, 5))
+    async def tips_every_few_seconds(joined, room, index):
+        n = 0
+        while time.monotonic() < until:
+            client, form = random.choice(joined)
+            await send_tip(client, room, form, f"stad-{index}-{n}", str(uuid.uuid4()), tally)
+            n += 1
+            await asyncio.sleep(random.uniform(2, 5))
 
-        tasks.append(asyncio.create_task(tips_every_few_seconds()))
+    tasks = []
+    for room, index, (beamer, path), joined in screens:
+        tasks.append(asyncio.create_task(poller(beamer, path, until, tally)))
+        tasks += [asyncio.create_task(poller(c, f["poll"], until, tally)) for c, f in joined]
+        tasks.append(asyncio.create_task(tips_every_few_seconds(joined, room, index)))
     await asyncio.gather(*tasks, return_exceptions=True)
-    return tally
+    return tally, time.monotonic() - started, process_cpu_seconds(pids()) - cpu_before
 
 
 # The command ------------------------------------------------------------------------------
@@ -466,10 +474,9 @@ class Command(BaseCommand):
                 f"ms, ≤ 1200 ms); {len(tally.delays)} of {len(tally.sent_at)} seen",
             )
 
-            cpu_before, started = process_cpu_seconds(server.pids()), time.monotonic()
-            tally = asyncio.run(the_city(server.port, city, city_phones, city_seconds))
-            took = time.monotonic() - started
-            cpu = process_cpu_seconds(server.pids()) - cpu_before
+            tally, took, cpu = asyncio.run(
+                the_city(server.port, city, city_phones, city_seconds, server.pids)
+            )
             asked = len(city) * (1 + city_phones)
             self.stdout.write("")
             self.stdout.write(
