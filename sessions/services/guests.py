@@ -11,9 +11,10 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matrices.models import Column, Domain
@@ -180,12 +181,42 @@ def set_joining(*, meeting: Meeting, open: bool) -> Meeting:
 
 @transaction.atomic
 def close_meeting(*, meeting: Meeting, closed: bool = True) -> Meeting:
-    """Close the meeting: the code stops working and guests' phones show nothing more.
-    Reopening (closed=False) lets the same guests back in."""
+    """Close the meeting: the code stops working, guests' phones show nothing more, and the
+    names of guests without an account give way to their organisation (or "deelnemer"), on
+    their row and on their tips. Reopening (closed=False) lets the same guests back in."""
     meeting.closed_at = timezone.now() if closed else None
     meeting.save(update_fields=["closed_at"])
+    if closed:
+        forget_guest_names(meeting=meeting)
     touch(meeting.pk)
     return meeting
+
+
+def guest_label(guest: Guest) -> str:
+    """What stands for a guest once their name is forgotten: their organisation, or
+    'deelnemer' (in the working language: it is stored, and printed in Dutch reports)."""
+    if guest.organisation_id:
+        return guest.organisation.name
+    with translation.override(settings.LANGUAGE_CODE):
+        return guest.organisation_name or str(_("participant"))
+
+
+@transaction.atomic
+def forget_guest_names(*, meeting: Meeting) -> int:
+    """A guest's name is kept only while the meeting runs (AVG: no more than needed). Guests
+    with an account keep theirs: it is the account's, kept as long as the account."""
+    forgotten = 0
+    for guest in meeting.guests.filter(user__isnull=True).select_related("organisation"):
+        label = guest_label(guest)[: Guest._meta.get_field("display_name").max_length]
+        if guest.display_name == label:
+            continue
+        Tip.objects.filter(guest=guest).update(given_by=label[:GIVEN_BY_MAX_LENGTH])
+        guest.display_name = label
+        guest.save(update_fields=["display_name"])
+        forgotten += 1
+    if forgotten:
+        touch(meeting.pk)
+    return forgotten
 
 
 # Tips from phones ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +34,7 @@ from ..models import (
     TipOutcome,
     TipTally,
 )
+from .guests import forget_guest_names
 from .versions import forget_renders, touch
 
 
@@ -124,9 +125,17 @@ def expired_clients(network: Network, *, now: datetime) -> list[Client]:
     return list(last.filter(Q(last__lt=cutoff) | Q(last__isnull=True, created_at__lt=cutoff)))
 
 
+GUEST_NAMES_KEPT = timedelta(hours=24)
+
+
 def purge_expired(*, now: datetime | None = None) -> dict[str, int]:
-    """Erase every client past their network's retention time; the count per network."""
+    """Erase every client past their network's retention time; the count per network. Also
+    forget the guests' names of meetings that were never closed, a day after they began."""
     now = now or timezone.now()
+    for meeting in Meeting.objects.filter(
+        starts_at__lt=now - GUEST_NAMES_KEPT, guests__user__isnull=True
+    ).distinct():
+        forget_guest_names(meeting=meeting)
     erased: dict[str, int] = {}
     for network in Network.objects.order_by("name"):
         clients = expired_clients(network, now=now)
