@@ -41,6 +41,7 @@ urlpatterns = [
         name="correct_follow_up",
     ),
     path("tips/<int:pk>/edit/", tips.edit_tip, name="edit_tip"),
+    path("tips/<int:pk>/merge/", tips.merge_tip, name="merge_tip"),
     path("tips/<int:pk>/delete/", tips.delete_tip, name="delete_tip"),
     path("tips/<int:pk>/choose/", tips.choose_tip, name="choose_tip"),
     # Beamer: full-screen, read-only, follows the console by polling

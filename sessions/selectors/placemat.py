@@ -152,3 +152,15 @@ def case_column(case: CaseDiscussion, pk: int | None) -> Column | None:
     if pk is None:
         return None
     return get_object_or_404(Column, pk=pk, matrix_id=case.meeting.network.matrix_id)
+
+
+def case_tip(case: CaseDiscussion, pk: int | None) -> Tip:
+    """A tip of this case (404 for any other id)."""
+    return get_object_or_404(Tip, pk=pk, case=case)
+
+
+def merge_choices(tip: Tip) -> list[Tip]:
+    """The other tips of the tip's case, in its cell first: what it can be merged into."""
+    others = list(Tip.objects.filter(case_id=tip.case_id).exclude(pk=tip.pk).order_by("pk"))
+    same_cell = (tip.domain_id, tip.column_id)
+    return sorted(others, key=lambda other: (other.domain_id, other.column_id) != same_cell)

@@ -126,6 +126,40 @@ def delete_tip(*, tip: Tip) -> None:
 # Moderation ----------------------------------------------------------------------------------
 
 
+GIVEN_BY_MAX = Tip._meta.get_field("given_by").max_length
+
+
+def givers(*names: str) -> str:
+    """Every giver once, in order, within the field's length ("Anna, Bob, Buurthuis")."""
+    seen: list[str] = []
+    for name in names:
+        for part in (p.strip() for p in name.split(",")):
+            if part and part.casefold() not in {s.casefold() for s in seen}:
+                seen.append(part)
+    joined = ", ".join(seen)
+    return joined if len(joined) <= GIVEN_BY_MAX else joined[: GIVEN_BY_MAX - 1] + "…"
+
+
+@transaction.atomic
+def merge_tips(*, tip: Tip, into: Tip) -> Tip:
+    """Two tips that say the same: `tip` goes into `into`, which keeps its text and cell and
+    now names every giver of both. A tip with a follow-up is kept whole (as for deleting)."""
+    if tip.pk == into.pk or tip.case_id != into.case_id:
+        raise ValidationError(_("Pick another tip of this case to merge with."))
+    if tip.outcomes.exists():
+        raise ValidationError(
+            _("This tip has a follow-up: it stays, so that what came of it is kept.")
+        )
+    into.given_by = givers(into.given_by, tip.given_by)
+    if into.organisation_id is None and tip.organisation_id is not None:
+        into.organisation_id = tip.organisation_id
+    into.chosen = into.chosen or tip.chosen
+    into.save(update_fields=["given_by", "organisation", "chosen"])
+    tip.delete()
+    touch(into.case.meeting_id)
+    return into
+
+
 @transaction.atomic
 def hide_tip(*, tip: Tip, hidden: bool) -> Tip:
     """Hide a tip from the beamer and the reports (a prank, a tip that names someone), or

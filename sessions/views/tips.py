@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from akad.http import HtmxHttpRequest
+from akad.http import HtmxHttpRequest, posted_id
 from networks.access import viewer_for
 
 from ..forms.tips import ChooseForm, TipEditForm, TipForm
 from ..selectors.objects import case_for
-from ..selectors.placemat import placemat
+from ..selectors.placemat import case_tip, merge_choices, placemat
 from ..services import tips
 from .console import (
     TIP_EDIT,
@@ -77,10 +77,9 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the inline edit form for one tip. POST: save text or move it to another cell."""
     tip = lead_tip(request, pk)
     case = tip.case
+    context = {"tip": tip, "case": case, "merge_choices": merge_choices(tip)}
     if request.method == "GET":
-        return render(
-            request, TIP_EDIT, {"tip": tip, "form": TipEditForm(instance=tip), "case": case}
-        )
+        return render(request, TIP_EDIT, {**context, "form": TipEditForm(instance=tip)})
     form = TipEditForm(request.POST, instance=tip)
     if form.is_valid():
         try:
@@ -88,8 +87,23 @@ def edit_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        return render(request, TIP_EDIT, {"tip": tip, "form": form, "case": case})
+        return render(request, TIP_EDIT, {**context, "form": form})
     return render_panel(request, case_for(viewer_for(request), case.pk), announce=_("Tip saved."))
+
+
+@login_required
+@require_POST
+def merge_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Moderation: this tip says what another one says; it goes into that one."""
+    tip = lead_tip(request, pk)
+    case = tip.case
+    into = case_tip(case, posted_id(request, "into"))
+    try:
+        merged = tips.merge_tips(tip=tip, into=into)
+    except ValidationError as error:
+        return render_panel(request, case, refused=True, error=" ".join(error.messages))
+    announce = _("Tips merged: %(givers)s.") % {"givers": merged.given_by or merged.text}
+    return render_panel(request, case, announce=announce)
 
 
 @login_required

@@ -93,6 +93,7 @@ ACCESS_TABLE: dict[str, Entry] = {
     "casework:correct_follow_up": Entry("case", (GET, POST), reported_follow_up=True),
     "casework:edit_tip": Entry("tip", (GET, POST)),
     "casework:delete_tip": Entry("tip", (POST,)),
+    "casework:merge_tip": Entry("tip", (POST,)),
     "casework:choose_tip": Entry("tip", (POST,)),
     # Beamer
     "casework:beamer": Entry("meeting", (GET,)),
@@ -227,6 +228,7 @@ class NoordObjects:
                 data[f"tip{tip.pk}-outcome-{field}"] = data[field]
         data[f"{goal.domain.key}-marked"] = "on"
         data[f"{goal.domain.key}-goal"] = "Ander doel"
+        data["into"] = str(self.own_tip.pk)  # the tip another one is merged into
         return data
 
 

@@ -20,6 +20,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     TipFactory,
+    mark,
 )
 
 
@@ -649,3 +650,45 @@ def test_evaluation_step_leads_to_the_next_case_of_the_meeting(fclient, case):
     go_to_step(case=second, step=Step.EVALUATION)
     html = fclient.get(reverse("casework:console", args=[second.pk])).content.decode()
     assert reverse("casework:console", args=[case.pk]) not in html
+
+
+def test_two_tips_that_say_the_same_are_merged_naming_every_giver(efclient, case):
+    go_to_step(case=case, step=Step.TIPS)
+    keep = TipFactory(case=case, text="Koffieochtend in de Kolk", given_by="Anna")
+    same = TipFactory(
+        case=case, text="Koffie drinken in buurthuis De Kolk", given_by="Bob, Voedselbank"
+    )
+    form = efclient.get(reverse("casework:edit_tip", args=[same.pk]), **HTMX).content.decode()
+    assert f'<option value="{keep.pk}">Koffieochtend in de Kolk</option>' in form
+    before = Meeting.objects.values_list("version", flat=True).get(pk=case.meeting_id)
+
+    response = efclient.post(
+        reverse("casework:merge_tip", args=[same.pk]), {"into": keep.pk}, **HTMX
+    )
+
+    assert "Tips merged: Anna, Bob, Voedselbank." in response.content.decode()
+    assert not Tip.objects.filter(pk=same.pk).exists()
+    keep.refresh_from_db()
+    assert (keep.text, keep.given_by) == ("Koffieochtend in de Kolk", "Anna, Bob, Voedselbank")
+    assert Meeting.objects.values_list("version", flat=True).get(pk=case.meeting_id) > before
+
+
+def test_a_tip_with_a_follow_up_is_not_merged_away(efclient, case):
+    keep = TipFactory(case=case, text="Koffie")
+    tried = TipFactory(case=case, text="Koffie ook", chosen=True)
+    record_outcome(tip=tried, tried=False)
+    response = efclient.post(
+        reverse("casework:merge_tip", args=[tried.pk]), {"into": keep.pk}, **HTMX
+    )
+    assert "This tip has a follow-up" in response.content.decode()
+    assert Tip.objects.filter(pk=tried.pk).exists()
+
+
+def test_a_tip_is_merged_only_into_a_tip_of_its_own_case(efclient, case, zuid):
+    other_case = CaseDiscussionFactory(meeting__network=case.meeting.network)
+    mark(other_case, "financien")
+    elsewhere = TipFactory(case=other_case)
+    tip = TipFactory(case=case)
+    response = efclient.post(reverse("casework:merge_tip", args=[tip.pk]), {"into": elsewhere.pk})
+    assert response.status_code == 404
+    assert Tip.objects.filter(pk=tip.pk).exists()
