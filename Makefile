@@ -6,7 +6,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install system-packages checker run test bench lint messages
+.PHONY: install system-packages checker run test bench load lint messages
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -36,6 +36,9 @@ test: install system-packages checker  ## all tests, browser tests included (DAT
 
 bench: install system-packages  ## performance report: ratios against a bare Django view, query counts
 	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py bench
+
+load: install  ## load runs on loopback: a room of 40 phones, then a city of 22 meetings (bounded, ~5 min)
+	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py load
 
 lint: install
 	$(UV) run ruff check .
