@@ -192,7 +192,8 @@ def test_three_phones_and_a_beamer(browser, page, live_server, room):
     wil.route("**/phone/tips/", reaches_the_server_but_the_answer_is_lost)
     send_tip(wil, "Formulierenbrigade voor de brieven")
     expect(wil.locator("#phone-status")).to_contain_text("Geen verbinding")
-    expect(wil.locator("#outbox .state-waiting")).to_contain_text("bewaard")
+    # The server has it: the phone's next poll may confirm it before the retry is due, so the
+    # outbox shows it waiting, or has already let it go; either way it is stored once.
     assert Tip.objects.filter(text="Formulierenbrigade voor de brieven").count() == 1
     wil.unroute("**/phone/tips/")
     expect(wil.locator("#outbox li")).to_have_count(0, timeout=15_000)
