@@ -13,14 +13,20 @@ install:
 	  || python3 -m pip install --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --locked
 
-APT_PACKAGES := chromium fonts-dejavu fonts-symbola libharfbuzz-subset0 gettext default-jre-headless npm
-
-system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's subsetter (PDFs), gettext (translations), Java and npm (the HTML checker), when missing
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 || ! fc-list | grep -q DejaVuSans || ! fc-list | grep -qi symbola \
-	  || ! command -v java >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 \
-	  || ! ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1; then \
+system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's subsetter (PDFs), gettext (translations), Java and npm (the HTML checker): only those missing
+	@# Only what is missing: Debian's npm conflicts with a Node.js that brings its own npm.
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list | grep -q DejaVuSans || missing="$$missing fonts-dejavu"; \
+	fc-list | grep -qi symbola || missing="$$missing fonts-symbola"; \
+	ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  echo "Installing Debian packages:$$missing"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 run: install  ## install, fill the SQLite database with the demo story, serve on http://$(HOST)
