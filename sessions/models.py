@@ -116,7 +116,9 @@ class Meeting(models.Model):
     """A bijeenkomst of a network: usually several case discussions.
 
     `version` goes up on every change the beamer shows, so a poll can answer "unchanged"
-    without rendering anything.
+    without rendering anything. `room_version` goes up with it on every change but a new tip:
+    a phone and the console's attendance show neither the room's tips nor their number, so in
+    a round where a tip arrives every few hundred milliseconds their polls stay unchanged.
     """
 
     network = models.ForeignKey(
@@ -159,6 +161,7 @@ class Meeting(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    room_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 

@@ -304,7 +304,7 @@ def join_code_size(view: StepView, mat) -> str:
 def phone_context(meeting: Meeting) -> dict:
     """A guest's phone: the meeting's current case (pseudonym, question, marked domains) in
     its current step, and whether tips can be sent; nothing of other cases or of other tips."""
-    context: dict = {"meeting": meeting, "version": meeting.version}
+    context: dict = {"meeting": meeting, "version": meeting.room_version}  # its poll's version
     case = meeting.current_case  # loaded with the guest (selectors.objects.guest_for_secret)
     if case is None:
         return context

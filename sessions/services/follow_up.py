@@ -80,5 +80,5 @@ def _renew_meetings_showing(tip: Tip) -> None:
     network: its terugblik lists the tip while it awaits one (wherever it is recorded)."""
     own = tip.case.meeting
     Meeting.objects.filter(network_id=own.network_id, starts_at__gte=own.starts_at).update(
-        version=F("version") + 1
+        version=F("version") + 1, room_version=F("room_version") + 1
     )

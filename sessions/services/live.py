@@ -31,7 +31,9 @@ def go_to_step(*, case: CaseDiscussion, step: Step | str) -> CaseDiscussion:
         case.spotlight = Column.objects.filter(matrix_id=matrix_id).order_by("order").first()
     case.save(update_fields=["step", "step_started_at", "started_at", "spotlight"])
     _release_held_tips(case, step)
-    Meeting.objects.filter(pk=case.meeting_id).update(current_case=case, version=F("version") + 1)
+    Meeting.objects.filter(pk=case.meeting_id).update(
+        current_case=case, version=F("version") + 1, room_version=F("room_version") + 1
+    )
     return case
 
 

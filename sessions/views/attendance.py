@@ -42,7 +42,7 @@ def attendance_context(request: HttpRequest, meeting: Meeting, **overrides) -> d
     context = {
         "meeting": meeting,
         "attendance": attendance(meeting),
-        "version": meeting.version,
+        "version": meeting.room_version,  # its poll's version
         "poll_pass": make_pass(salt=PASS_SALT, meeting_pk=meeting.pk, who=request.user.pk),
         "present_form": PresentForm(meeting=meeting),
     }

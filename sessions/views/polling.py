@@ -6,6 +6,7 @@ pass and the version they show: when the version is the same, the answer is 204 
 query, without loading the session or the user. Every change a poll would show raises the
 version (services.versions.touch), removing a guest or closing the meeting included, so the
 next poll takes the full path and its checks again; so does a pass older than PASS_MAX_AGE.
+Phones and the attendance compare `Meeting.room_version`, which a new tip leaves alone.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ def make_pass(*, salt: str, meeting_pk: int, who: int | None) -> str:
     return signing.dumps([meeting_pk, who], salt=salt, compress=True)
 
 
-def unchanged(request: HttpRequest, meeting_pk: int, *, salt: str) -> bool:
-    """Whether the poll carries a valid pass for this meeting and its version is the same."""
+def unchanged(
+    request: HttpRequest, meeting_pk: int, *, salt: str, field: str = "room_version"
+) -> bool:
+    """Whether the poll carries a valid pass for this meeting and its version is the same
+    (`Meeting.room_version` for the phones and the attendance: a new tip is not theirs)."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
     if not token or not is_whole_number(seen):
         return False
@@ -36,6 +40,6 @@ def unchanged(request: HttpRequest, meeting_pk: int, *, salt: str) -> bool:
     if meeting_id != meeting_pk:
         return False
     version = (
-        Meeting.objects.filter(pk=meeting_pk).order_by().values_list("version", flat=True).first()
+        Meeting.objects.filter(pk=meeting_pk).order_by().values_list(field, flat=True).first()
     )
     return version is not None and version == int(seen)

@@ -361,6 +361,24 @@ def test_parked_tips_wait_for_the_show_when_the_facilitator_holds(case):
     assert not Tip.objects.get(text="Al geschreven").held
 
 
+def test_the_hold_is_chosen_in_the_domains_step_for_the_tips_step(case, facilitator):
+    """The facilitator decides before the round opens: the tips parked meanwhile then wait for
+    "show" instead of all landing on the beamer when the tips step opens."""
+    go_to_step(case=case, step=Step.DOMAINS)
+    client = english_client(facilitator)
+    console = reverse("casework:console", args=[case.pk])
+    assert "once the tips step opens" in client.get(console).content.decode()
+    phone = join_as(case.meeting)
+    phone_tip(phone, case, "Vroeg bedacht")
+    response = client.post(reverse("casework:hold_tips", args=[case.pk]), {"hold": "1"}, **HTMX)
+    assert response.status_code == 200
+    assert "They wait in the tips step until you show them." in response.content.decode()
+    case.refresh_from_db()  # as the next request loads it
+    go_to_step(case=case, step=Step.TIPS)
+    assert "Vroeg bedacht" not in beamer_html(facilitator, case)
+    assert "Show 1 waiting tip" in client.get(console).content.decode()
+
+
 def test_leaving_the_tips_step_leaves_no_tip_held(tips_step):
     tips.set_hold(case=tips_step, hold=True)
     phone = join_as(tips_step.meeting)

@@ -23,7 +23,7 @@ from sessions.models import (
     new_join_code,
     normalise_join_code,
 )
-from sessions.services import guests
+from sessions.services import guests, tips
 from sessions.services.live import go_to_step
 from tests.clients import HTMX, english_client
 from tests.factories import (
@@ -533,6 +533,31 @@ def test_a_changed_poll_brings_the_new_step_and_the_guests_tips(room):
     assert "Closing and agreements" in html and 'data-tips="closed"' in html
     assert 'id="my-tips" class="my-tips" data-hx-swap-oob="true"' in html and "Mijn tip" in html
     assert phone.get(poll_url(html), **HTMX).status_code == 204
+
+
+def test_the_rooms_tips_leave_a_phones_poll_unchanged(room):
+    """A phone shows neither the others' tips nor their number: in a round where a tip arrives
+    every few hundred milliseconds its poll stays a one-query 204; a hidden tip of its own, a
+    new step, do change it."""
+    anna, piet = join_as(room.meeting, "Anna"), join_as(room.meeting, "Piet")
+    url = poll_url(anna.get(reverse("casework:phone", args=[room.meeting_id])).content.decode())
+    phone_tip(anna, room, "Van Anna")  # her own answer brought her list; the poll stays
+    for n in range(3):
+        phone_tip(piet, room, f"Van Piet {n}")
+    tips.add_tip(  # the facilitator's
+        case=room,
+        key=uuid.uuid4(),
+        domain=Tip.objects.first().domain,
+        column=Tip.objects.first().column,
+        text="Van de console",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert anna.get(url, **HTMX).status_code == 204
+    assert len(queries) <= 1
+    tips.hide_tip(tip=Tip.objects.get(text="Van Anna"), hidden=True)
+    changed = anna.get(url, **HTMX)
+    assert changed.status_code == 200 and "Van Anna" in changed.content.decode()
+    assert "Van Piet" not in changed.content.decode()
 
 
 def test_the_poll_of_a_removed_guest_shows_the_ending(room):
