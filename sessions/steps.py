@@ -119,9 +119,20 @@ def _follow_up_beamer(case: CaseDiscussion) -> dict:
     }
 
 
+# On the beamer a cell shows its newest tips, as many as stay readable from the back of the
+# room, and how many more it has: the console and the reports show them all. This also keeps
+# the render of a round's changed poll the same size whether a room writes 40 tips or 2000.
+BEAMER_TIPS_PER_CELL = 12
+
+
 def _placemat(case: CaseDiscussion) -> dict:
     """The beamer's placemat: only what the room may see (no held or hidden tips)."""
     return {"placemat": placemat(case, tips_for=ROOM)}
+
+
+def _placemat_round(case: CaseDiscussion) -> dict:
+    """The beamer's placemat while tips come in: the newest of each cell."""
+    return {"placemat": placemat(case, tips_for=ROOM, per_cell=BEAMER_TIPS_PER_CELL)}
 
 
 def _closing_console(case: CaseDiscussion) -> dict:
@@ -180,14 +191,14 @@ REGISTRY: dict[Step, StepView] = {
         StepView(
             Step.DOMAINS,
             console=_domains_console,
-            beamer=_placemat,
+            beamer=_placemat_round,
             phone=_phone_cells,
             guest_tips=GuestTips.PARKED,
         ),
         StepView(
             Step.TIPS,
             console=_tips_console,
-            beamer=_placemat,
+            beamer=_placemat_round,
             phone=_phone_cells,
             guest_tips=GuestTips.OPEN,
             beamer_join_code="inline",

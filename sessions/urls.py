@@ -27,6 +27,7 @@ urlpatterns = [
     # Facilitator console (one page, HTMX fragments for every change)
     path("cases/<int:pk>/", console.console, name="console"),
     path("cases/<int:pk>/step/", console.change_step, name="change_step"),
+    path("cases/<int:pk>/follow/", console.follow_tips, name="follow_tips"),
     path("cases/<int:pk>/presentation/", console.save_presentation, name="save_presentation"),
     path("cases/<int:pk>/domains/", console.save_domains, name="save_domains"),
     path("cases/<int:pk>/tips/", tips.add_tip, name="add_tip"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from matrices.models import Column, Domain
@@ -24,6 +25,7 @@ ROOM = "room"  # the beamer: what the room sees (neither held nor hidden)
 class Cell:
     column: Column
     tips: list[Tip] = field(default_factory=list)
+    more: int = 0  # tips of the cell left out (the beamer shows the newest `per_cell`)
 
 
 @dataclass
@@ -66,12 +68,18 @@ def placemat_columns(case: CaseDiscussion) -> list[Column]:
 
 
 def placemat(
-    case: CaseDiscussion, *, with_outcomes: bool = False, tips_for: str = ALL_TIPS
+    case: CaseDiscussion,
+    *,
+    with_outcomes: bool = False,
+    tips_for: str = ALL_TIPS,
+    per_cell: int | None = None,
 ) -> Placemat:
-    """Build the placemat in three queries (four with outcomes), whatever the number of tips.
+    """Build the placemat in three queries (four with outcomes or `per_cell`), whatever the
+    number of tips.
 
     `case` must come with `meeting__network` loaded (see `case_for_user`); `tips_for` says
-    which tips it holds: ALL_TIPS, RECORD or ROOM.
+    which tips it holds: ALL_TIPS, RECORD or ROOM. With `per_cell` each cell holds only its
+    newest that many tips and says how many more there are (`Cell.more`).
     """
     columns = placemat_columns(case)
     goals = (
@@ -84,6 +92,20 @@ def placemat(
         tips = tips.filter(hidden=False)
     if tips_for == ROOM:
         tips = tips.filter(held=False)
+    counts: dict[tuple[int, int], int] = {}
+    if per_cell is not None:
+        counts = {
+            (domain_id, column_id): n
+            for domain_id, column_id, n in tips.order_by()
+            .values_list("domain_id", "column_id")
+            .annotate(n=Count("pk"))
+        }
+        newest_first = Window(
+            RowNumber(),
+            partition_by=[F("domain_id"), F("column_id")],
+            order_by=[F("created_at").desc(), F("pk").desc()],
+        )
+        tips = tips.annotate(newest=newest_first).filter(newest__lte=per_cell)
     if with_outcomes:
         tips = tips.prefetch_related(
             Prefetch("outcomes", queryset=TipOutcome.objects.select_related("reported_in"))
@@ -97,14 +119,13 @@ def placemat(
         if tip.domain_id in domains and tip.column_id in columns_by_id:
             tip.domain, tip.column = domains[tip.domain_id], columns_by_id[tip.column_id]
         by_cell.setdefault((tip.domain_id, tip.column_id), []).append(tip)
+    def cell(goal: DomainGoal, column: Column) -> Cell:
+        held = by_cell.get((goal.domain_id, column.pk), [])
+        total = counts.get((goal.domain_id, column.pk), len(held))
+        return Cell(column, held, more=total - len(held))
+
     rows = [
-        Row(
-            number=number,
-            goal=goal,
-            cells=[
-                Cell(column, by_cell.get((goal.domain_id, column.pk), [])) for column in columns
-            ],
-        )
+        Row(number=number, goal=goal, cells=[cell(goal, column) for column in columns])
         for number, goal in enumerate(goals, start=1)
     ]
     return Placemat(columns=columns, rows=rows, spotlight_id=case.spotlight_id)

@@ -28,12 +28,14 @@ from ..selectors.objects import case_for, tip_for
 from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
 from ..steps import console_context, domain_row, jump_warning
+from .polling import CONSOLE_FOLLOW_SALT, unchanged_in_session
 
 CONSOLE = "sessions/console.html"
 TIPS = "sessions/steps/tips.html"
 TIP_EDIT = f"{TIPS}#tip-edit"
 DOMAINS = "sessions/steps/domeinen.html"
 FOLLOW_UP = "sessions/steps/terugblik.html"
+STOP_POLLING = 286  # htmx stops an `every` trigger on this status
 
 
 def render_panel(
@@ -69,6 +71,24 @@ def form_errors(form) -> str:
         for name, errors in form.errors.items()
         for error in errors
     )
+
+
+@require_GET
+def follow_tips(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The tips step on the console follows the room: tips from the phones, and how many wait
+    to be shown, appear within a second. 204 while nothing changed (one query, `polling`);
+    after a change the phone-tips bar and the placemat again (out of band) with the next
+    poll. It stops (286, htmx's "stop polling") once the case is past the tips step or the
+    login is gone: the console's next action meets the login, with the typed text kept."""
+    if unchanged_in_session(request, pk, salt=CONSOLE_FOLLOW_SALT):
+        return HttpResponse(status=204)
+    if not request.user.is_authenticated:
+        access.require(not access.has_guest_pass(request))  # a guest's phone: 403
+        return HttpResponse(status=STOP_POLLING)
+    case = lead_case(request, pk)
+    if case.current_step is not Step.TIPS:
+        return HttpResponse(status=STOP_POLLING)
+    return render(request, f"{TIPS}#follow", console_context(case))
 
 
 def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:

@@ -11,9 +11,12 @@
   const focus = parts.focus;
   const steps = parts.steps;
   const draftFields = parts.draftFields;
+  const follow = parts.follow;
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
+    follow.beforeRequest(event);
+    if (event.defaultPrevented) return;
     if (newTip.isForm(elt)) {
       // A new try: the last tip's "added" goes first, whatever comes of this one. A code that
       // names no cell then stops the tip before anything else sees it go (a kept tip sent
@@ -38,6 +41,7 @@
     newTip.beforeSwap(event);
     typedText.beforeSwap(event);
     focus.beforeSwap(event);
+    follow.beforeSwap(event);
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -45,6 +49,7 @@
     // the server sent (and sent again).
     typedText.afterSettle(event);
     focus.afterSettle(event);
+    follow.afterSettle(event);
     draftFields.restore(event.detail.elt);
     newTip.drawn(event.detail.elt);
   });

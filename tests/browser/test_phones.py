@@ -210,8 +210,10 @@ def test_three_phones_and_a_beamer(browser, page, live_server, room):
     expect(wil.locator("#my-tips .state-held")).to_be_visible()
     page.wait_for_timeout(2500)
     expect(page.locator("#beamer")).not_to_contain_text("Eerst iedereen laten schrijven")
-    console.reload()
+    # The console follows without a reload; the focus stays on the hold button it was on.
     expect(console.locator("#panel .placemat")).to_contain_text("Eerst iedereen laten schrijven")
+    expect(console.locator("#phone-tips-bar button.primary")).to_contain_text("1")
+    assert console.evaluate("document.activeElement.getAttribute('name')") == "hold"
     expect(console.locator("#attendance")).to_contain_text("3 aanwezig")
     snap(console, "console-attendance", full_page=True)
     console.locator("#phone-tips-bar button.primary").click()
@@ -280,4 +282,46 @@ def test_parked_tips_and_a_closed_meeting(browser, page, live_server, room):
     late.locator(".phone-send").click()
     expect(late.locator(".refusal")).to_contain_text("voorbij")
     assert late.locator("input[name=display_name]").count() == 0
+    context.close()
+
+
+def test_the_console_follows_the_phones_while_the_facilitator_types(
+    browser, page, live_server, room
+):
+    """The placemat on the console redraws as the phones' tips come in; the facilitator typing
+    a tip of their own at that moment loses no keystroke and keeps the focus, and a tip they
+    are editing is not redrawn under them."""
+    go_to_step(case=room, step=Step.TIPS)
+    log_in(page, live_server, "facilitator@noord.example", PASSWORD)
+    page.goto(live_server.url + reverse("casework:console", args=[room.pk]))
+    context = phone_context(browser)
+    anna = context.new_page()
+    join(anna, live_server, room, "Anna", how="qr")
+
+    field = page.locator("#tip-form input[name=text]")
+    field.click()
+    typed = "Vraag de buurvrouw of zij woensdag meegaat naar de markt"
+    half = len(typed) // 2
+    field.press_sequentially(typed[:half], delay=40)
+    send_tip(anna, "Wandelclub op dinsdag")
+    expect(page.locator("#live-placemat")).to_contain_text("Wandelclub op dinsdag")
+    field.press_sequentially(typed[half:], delay=40)
+    send_tip(anna, "Samen koken in het buurthuis")
+    expect(page.locator("#live-placemat")).to_contain_text("Samen koken in het buurthuis")
+    assert field.input_value() == typed
+    assert page.evaluate("document.activeElement.name") == "text"
+
+    # Editing a tip: the poll waits until the edit is done.
+    tip = Tip.objects.get(text="Wandelclub op dinsdag")
+    page.locator(f"#tip-{tip.pk} .tip-actions button").first.click()
+    editor = page.locator(f"#tip-{tip.pk} textarea")
+    editor.fill("Wandelclub op dinsdag en donderdag")
+    send_tip(anna, "Koffieochtend in de bibliotheek")
+    expect(anna.locator("#my-tips")).to_contain_text("Koffieochtend")
+    page.wait_for_timeout(2000)
+    assert editor.input_value() == "Wandelclub op dinsdag en donderdag"
+    expect(page.locator("#live-placemat")).not_to_contain_text("Koffieochtend")
+    page.locator(f"#tip-{tip.pk} button.primary").click()
+    expect(page.locator("#live-placemat")).to_contain_text("Wandelclub op dinsdag en donderdag")
+    expect(page.locator("#live-placemat")).to_contain_text("Koffieochtend in de bibliotheek")
     context.close()

@@ -105,6 +105,7 @@ ACCESS_TABLE: dict[str, Entry] = {
     # Moderation (console)
     "casework:hide_tip": Entry("tip", (POST,)),
     "casework:hold_tips": Entry("case", (POST,)),
+    "casework:follow_tips": Entry("case", (GET,)),
     "casework:show_held_tips": Entry("case", (POST,)),
     # Who is in the room (console)
     "casework:attendance": Entry("meeting", (GET,)),

@@ -6,6 +6,9 @@ import io
 import re
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -377,6 +380,46 @@ def test_the_hold_is_chosen_in_the_domains_step_for_the_tips_step(case, facilita
     go_to_step(case=case, step=Step.TIPS)
     assert "Vroeg bedacht" not in beamer_html(facilitator, case)
     assert "Show 1 waiting tip" in client.get(console).content.decode()
+
+
+def test_the_console_follows_the_phones_tips_with_a_one_query_poll(tips_step, facilitator):
+    client = english_client(facilitator)
+    console = client.get(reverse("casework:console", args=[tips_step.pk])).content.decode()
+    url = poll_url(console, "console-follow")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, **HTMX).status_code == 204
+    assert len(queries) <= 1
+    tips.set_hold(case=tips_step, hold=True)
+    phone_tip(join_as(tips_step.meeting), tips_step, "Vanaf de telefoon")
+    response = client.get(url, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and 'id="tip-form"' not in html  # what is typed stays put
+    live = re.search(
+        r'<div class="placemat-scroll" id="live-placemat" data-hx-swap-oob="true">', html
+    )
+    assert live and "Vanaf de telefoon" in html and "waiting to be shown" in html
+    assert 'id="phone-tips-bar" data-hx-swap-oob="true"' in html and "Show 1 waiting tip" in html
+    assert client.get(poll_url(html, "console-follow"), **HTMX).status_code == 204
+
+
+def test_the_consoles_poll_stops_after_the_tips_step_and_after_logout(tips_step, facilitator):
+    client = english_client(facilitator)
+    console = client.get(reverse("casework:console", args=[tips_step.pk])).content.decode()
+    url = poll_url(console, "console-follow")
+    go_to_step(case=tips_step, step=Step.CLOSING)
+    assert client.get(url, **HTMX).status_code == 286  # htmx's "stop polling"
+    go_to_step(case=tips_step, step=Step.TIPS)
+    url = poll_url(
+        client.get(reverse("casework:console", args=[tips_step.pk])).content.decode(),
+        "console-follow",
+    )
+    assert client.get(url, **HTMX).status_code == 204
+    old_session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("accounts:logout"))
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_session  # as a copied cookie would
+    answer = client.get(url, **HTMX)
+    assert answer.status_code == 286 and not answer.content  # the pass died with the session
 
 
 def test_leaving_the_tips_step_leaves_no_tip_held(tips_step):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from sessions.models import Step
 from sessions.services.live import go_to_step
 from sessions.services.tips import add_tip, choose_tip
+from sessions.services.versions import touch
+from sessions.steps import BEAMER_TIPS_PER_CELL
 from tests.clients import HTMX
 from tests.factories import TipFactory
 
@@ -198,3 +200,35 @@ def test_closing_before_any_choice_shows_the_placemat_to_choose_from(
     assert 'class="agreements"' not in html
     assert "Budgetcoach via de gemeente" in html  # on the placemat
     assert "Nog geen tips gekozen" in html
+
+
+def test_a_full_cell_shows_its_newest_tips_and_how_many_more(
+    client, case_bringer, facilitator, live_case
+):
+    """Readable from the back of the room, and a render that does not grow with the round:
+    the beamer shows a cell's newest tips and a count of the rest; the console shows all."""
+    goal = live_case.goals.first()
+    column = live_case.meeting.network.matrix.columns.first()
+    client.force_login(case_bringer)
+    url = reverse("casework:beamer", args=[live_case.meeting_id])
+    written = []
+
+    def beamer_after(count: int) -> tuple[str, int]:
+        for _ in range(count):
+            written.append(f"Idee {len(written):03}")
+            TipFactory(case=live_case, domain=goal.domain, column=column, text=written[-1])
+        touch(live_case.meeting_id)  # as the services do
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return html, len(queries)
+
+    html, few_queries = beamer_after(BEAMER_TIPS_PER_CELL)
+    assert "earlier tip" not in html
+    assert re.findall(r"Idee \d{3}", html) == written
+    html, many_queries = beamer_after(30)
+    assert re.findall(r"Idee \d{3}", html) == written[-BEAMER_TIPS_PER_CELL:]  # newest, in order
+    assert "+ 30 earlier tips" in html
+    assert many_queries == few_queries
+    client.force_login(facilitator)
+    console = client.get(reverse("casework:console", args=[live_case.pk]))
+    assert all(text in console.content.decode() for text in written)
