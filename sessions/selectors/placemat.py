@@ -119,6 +119,7 @@ def placemat(
         if tip.domain_id in domains and tip.column_id in columns_by_id:
             tip.domain, tip.column = domains[tip.domain_id], columns_by_id[tip.column_id]
         by_cell.setdefault((tip.domain_id, tip.column_id), []).append(tip)
+
     def cell(goal: DomainGoal, column: Column) -> Cell:
         held = by_cell.get((goal.domain_id, column.pk), [])
         total = counts.get((goal.domain_id, column.pk), len(held))
