@@ -19,6 +19,10 @@ Everything belongs to exactly one network. A *viewer* is resolved once per reque
 Views, templates (through the flags views hand them) and services ask the `can_…` checks
 here; nothing else compares role names or decides whose pass a request carries.
 
+Every page, fragment and PDF that shows or changes a client's data is written to the access
+log where it is fetched (`fetch`, `fetch_own`, `guest_meeting`), and so is every file of care
+data downloaded (`fetch_export`, `log_export`: only the coordinator, `can_export`).
+
 Sign-in and the admin have their rules here too: who must use a second factor
 (`must_use_two_factor`), and which networks a staff account administers
 (`administered_networks`, `may_administer_user`).
@@ -151,6 +155,12 @@ class Viewer:
         """Erasing a client for good (the AVG's right to erasure) is the coordinator's call."""
         return self.role_in(network_id) == Role.COORDINATOR
 
+    def can_export(self, network_id: int) -> bool:
+        """Download care data as a file: everything about one client (their right of access,
+        AVG art. 15) or the access log. The coordinator answers for both, as for the log and
+        for erasure; a file leaves the app's access rules behind, so nobody else may."""
+        return self.role_in(network_id) == Role.COORDINATOR
+
     def lead_networks(self) -> models.QuerySet[Network]:
         """The networks where this viewer plans meetings."""
         if not self.is_authenticated:
@@ -251,12 +261,8 @@ def scope(queryset: NetworkScopedQuerySet, viewer: Viewer) -> NetworkScopedQuery
     return queryset.filter(**{f"{queryset.network_path}__memberships__user": viewer.user})
 
 
-def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
-    """One object the viewer may see, or 404 (missing and forbidden alike).
-
-    The viewer's role in the object's network comes from the same query (`viewer_role`), so
-    the `can_…` checks that follow cost nothing.
-    """
+def _fetched(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """The object, annotated with the viewer's role and what the log names; or 404."""
     path = queryset.network_path
     about = {
         name: F(getattr(queryset, f"{name}_path"))
@@ -272,6 +278,16 @@ def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
         pk=pk,
     )
     viewer.remember(obj.viewer_network_id, obj.viewer_role)
+    return obj
+
+
+def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """One object the viewer may see, or 404 (missing and forbidden alike).
+
+    The viewer's role in the object's network comes from the same query (`viewer_role`), so
+    the `can_…` checks that follow cost nothing.
+    """
+    obj = _fetched(viewer, queryset, pk)
     if viewer.request is not None:
         log_access(
             viewer,
@@ -280,6 +296,45 @@ def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
             meeting=getattr(obj, "logged_meeting", None),
         )
     return obj
+
+
+# Exports: care data leaving the app as a file -------------------------------------------------
+
+
+def fetch_export(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """One object whose data the viewer downloads as a file, or 404: a missing object, one
+    outside their networks and a role that may not export (`can_export`) answer the same.
+    Logged as an export (not as a view), with its client and meeting."""
+    obj = _fetched(viewer, queryset, pk)
+    if not viewer.can_export(obj.viewer_network_id):
+        raise Http404("may not export")
+    if viewer.request is not None:
+        log_export(
+            viewer,
+            network_id=obj.viewer_network_id,
+            client=getattr(obj, "logged_client", None),
+            meeting=getattr(obj, "logged_meeting", None),
+        )
+    return obj
+
+
+def network_for_export(viewer: Viewer, pk: int) -> Network:
+    """One of the viewer's networks whose data (the access log) they may download as a
+    file, or 404 as `fetch_export` answers. The view logs the export (`log_export`) once it
+    knows what the file is about."""
+    network = network_for(viewer, pk)
+    if not viewer.can_export(network.pk):
+        raise Http404("may not export")
+    return network
+
+
+def log_export(
+    viewer: Viewer, *, network_id: int, client: int | None = None, meeting: int | None = None
+) -> AccessEvent:
+    """A file of care data was downloaded: who, when, about which client (if one)."""
+    return log_access(
+        viewer, network_id=network_id, client=client, meeting=meeting, kind=AccessEvent.Kind.EXPORT
+    )
 
 
 def log_access(
@@ -292,6 +347,8 @@ def log_access(
 ) -> AccessEvent:
     """Append who looked at (GET) or changed (any other method) which client's data, where."""
     request = viewer.request
+    # An export's query string is what it holds (the access log's filter): it goes with it.
+    address = request.get_full_path() if kind == AccessEvent.Kind.EXPORT else request.path
     match = getattr(request, "resolver_match", None)
     if kind is None:
         kind = (
@@ -311,7 +368,7 @@ def log_access(
         client_number=client,
         meeting_number=meeting,
         page=(match.view_name if match else "")[:100],
-        path=request.path[:300],
+        path=address[:300],
     )
 
 

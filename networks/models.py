@@ -209,6 +209,7 @@ class AccessEvent(models.Model):
         VIEW = "view", _("viewed")
         CHANGE = "change", _("changed")
         ERASE = "erase", _("erased")
+        EXPORT = "export", _("exported")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     network = models.ForeignKey(

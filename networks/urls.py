@@ -16,4 +16,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
     path("networks/<int:pk>/access-log/", views.access_log, name="access_log"),
+    path("networks/<int:pk>/access-log.csv", views.access_log_csv, name="access_log_csv"),
 ]

@@ -15,11 +15,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from akad.csv_export import csv_response, file_name
 from akad.http import HtmxHttpRequest
 
 from . import access, two_factor
@@ -273,6 +276,16 @@ class PasswordChange(SuccessMessageMixin, PasswordChangeView):
 EVENTS_PER_PAGE = 50
 
 
+def filtered_log(request: HtmxHttpRequest, network):
+    """The access-log filter of the request (client, person, period), the client names by
+    number, and the lines it selects (all of them while the filter has errors)."""
+    names = client_names(network)
+    form = AccessLogFilter(request.GET or None, clients=list(names.items()), people=people(network))
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = access_events(network, **{k: v for k, v in filters.items() if v is not None})
+    return form, names, events.select_related("user")
+
+
 @login_required
 @require_GET
 def access_log(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -280,16 +293,65 @@ def access_log(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     viewer = access.viewer_for(request)
     network = access.network_for(viewer, pk)
     access.require(viewer.can_read_access_log(network.pk))
-    names = client_names(network)
-    form = AccessLogFilter(request.GET or None, clients=list(names.items()), people=people(network))
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = access_events(network, **{k: v for k, v in filters.items() if v is not None})
-    page = Paginator(events.select_related("user"), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    form, names, events = filtered_log(request, network)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     for event in page:
         event.client_name = names.get(event.client_number)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"network": network, "form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "network": network,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_export": viewer.can_export(network.pk),
+    }
     return render(request, "networks/access_log.html", context)
+
+
+ACCESS_LOG_COLUMNS = (
+    gettext_lazy("When"),
+    gettext_lazy("Who"),
+    gettext_lazy("Logged as"),
+    gettext_lazy("What"),
+    gettext_lazy("Client"),
+    gettext_lazy("Client number"),
+    gettext_lazy("Meeting number"),
+    gettext_lazy("Page"),
+    gettext_lazy("Address"),
+)
+
+
+@login_required
+@require_GET
+@never_cache
+def access_log_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The access log of the page's filter as a CSV file, every line of it (no pages): for an
+    auditor, or a client asking who looked at their file. The download is logged itself."""
+    viewer = access.viewer_for(request)
+    network = access.network_for_export(viewer, pk)
+    form, names, events = filtered_log(request, network)
+    filters = form.cleaned_data if form.is_bound else {}
+    if form.errors:
+        # Not a file of everything for a filter with a mistake: the page says what is wrong.
+        page = reverse("accounts:access_log", args=[network.pk])
+        return redirect(f"{page}?{request.GET.urlencode()}")
+    access.log_export(viewer, network_id=network.pk, client=filters.get("client"))
+    rows = (
+        [
+            timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+            event.user or event.actor,  # as the page shows it
+            event.actor,
+            event.get_kind_display(),
+            names.get(event.client_number, ""),
+            event.client_number or "",
+            event.meeting_number or "",
+            event.page,
+            event.path,
+        ]
+        for event in events.iterator(chunk_size=2000)
+    )
+    # Translators: start of the access log file's name; lower case, words joined by "-".
+    prefix = pgettext("CSV file name", "akad-access-log")
+    filename = file_name(prefix, network.name, timezone.localdate().isoformat())
+    return csv_response(filename=filename, header=ACCESS_LOG_COLUMNS, rows=rows)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/cases/new/", meetings.case_create, name="case_create"),
     path("clients/<int:pk>/erase/", clients.erase, name="client_erase"),
+    path("clients/<int:pk>/export.csv", clients.export, name="client_export"),
     # Facilitator console (one page, HTMX fragments for every change)
     path("cases/<int:pk>/", console.console, name="console"),
     path("cases/<int:pk>/step/", console.change_step, name="change_step"),

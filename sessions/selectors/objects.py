@@ -9,7 +9,7 @@ a page that needs more loads it with one small query of its own.
 
 from __future__ import annotations
 
-from networks.access import Viewer, fetch, fetch_own
+from networks.access import Viewer, fetch, fetch_export, fetch_own
 
 from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
 
@@ -53,3 +53,8 @@ def own_tip_for(viewer: Viewer, pk: int) -> Tip:
 
 def client_for(viewer: Viewer, pk: int) -> Client:
     return fetch(viewer, Client.objects.select_related("network"), pk)
+
+
+def client_to_export(viewer: Viewer, pk: int) -> Client:
+    """A client whose whole record the viewer downloads (404 unless they may export it)."""
+    return fetch_export(viewer, Client.objects.select_related("network", "case_bringer"), pk)

