@@ -76,9 +76,10 @@ def create_link(
     Who may ask is the caller's to check (`access.may_issue_setup_link`); `by_name` says who
     it was when there is no account behind it (the operator's command)."""
     now = timezone.now()
+    by_name = (by_name or _name(by))[:200]
     if reset:
         two_factor.remove(user)
-        access.log_sign_in_event("two_factor_reset", user=user, request=request, by=_name(by))
+        access.log_sign_in_event("two_factor_reset", user=user, request=request, by=by_name)
     SetupLink.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     link = SetupLink.objects.create(
@@ -86,7 +87,7 @@ def create_link(
         token_hash=hashed(token),
         expires_at=now + timedelta(hours=settings.SETUP_LINK_HOURS),
         created_by=by,
-        created_by_name=(by_name or _name(by))[:200],
+        created_by_name=by_name,
         reset_devices=reset,
     )
     access.log_sign_in_event(
