@@ -31,7 +31,7 @@ system-packages:  ## Debian's chromium (browser tests), fonts and HarfBuzz's sub
 
 run: install  ## install, fill the SQLite database with the demo story, serve on http://$(HOST)
 	$(UV) run python manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py demo --base-url "http://$(HOST)" $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
 	DEBUG=1 DJANGO_SETTINGS_MODULE=devtools.settings $(UV) run python manage.py runserver $(HOST)
 
 checker: system-packages  ## the W3C Nu HTML checker (vnu-jar, pinned in package-lock.json) for the tests

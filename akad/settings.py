@@ -183,6 +183,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # as failed logins for the lockout above.
 OTP_TOTP_ISSUER = "AKAD casustafel"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key
+# A first app is set up only through a one-time set-up link (networks.setup_links), valid this
+# long; `manage.py setup_link` prints it under SITE_URL, the address people open the app at.
+SETUP_LINK_HOURS = 72
+SITE_URL = env("SITE_URL", "").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if env_bool("SECURE") else "http://127.0.0.1:8000"
+)
 
 # Which networks a staff account administers in Django's admin (akad.admin_site).
 ADMIN_NETWORKS = "networks.access.administered_networks"
@@ -290,4 +296,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Sign-in's security events (networks.access.log_sign_in_event): set-up links made, used
+    # and refused, apps reset, logins refused for want of an app. Kept whatever LOG_LEVEL.
+    "loggers": {"akad.security": {"level": "INFO"}},
 }

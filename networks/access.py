@@ -24,20 +24,25 @@ log where it is fetched (`fetch`, `fetch_own`, `guest_meeting`), and so is every
 data downloaded (`fetch_export`, `log_export`: only the coordinator, `can_export`).
 
 Sign-in and the admin have their rules here too: who must use a second factor
-(`must_use_two_factor`), and which networks a staff account administers
-(`administered_networks`, `may_administer_user`).
+(`must_use_two_factor`), who may hand someone a set-up link for it (`may_issue_setup_link`),
+which networks a staff account administers (`administered_networks`, `may_administer_user`);
+and the security events of sign-in are written here (`log_sign_in_event`), where the rest of
+the app's records of who did what are written too.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from akad.proxies import client_address
 
 from .models import AccessEvent, Membership, Network, Role, User
 
@@ -55,6 +60,11 @@ def role_leads(role: str | None) -> bool:
 
 def role_reads_access_log(role: str | None) -> bool:
     """The network's coordinators answer for who saw its clients' data."""
+    return role == Role.COORDINATOR
+
+
+def role_manages_sign_in(role: str | None) -> bool:
+    """A network's coordinators get its members started with two-factor sign-in."""
     return role == Role.COORDINATOR
 
 
@@ -150,6 +160,10 @@ class Viewer:
 
     def can_read_access_log(self, network_id: int) -> bool:
         return role_reads_access_log(self.role_in(network_id))
+
+    def can_manage_sign_in(self, network_id: int) -> bool:
+        """See the members' two-factor sign-in and hand out set-up links: the coordinator's."""
+        return role_manages_sign_in(self.role_in(network_id))
 
     def can_erase_clients(self, network_id: int) -> bool:
         """Erasing a client for good (the AVG's right to erasure) is the coordinator's call."""
@@ -441,10 +455,21 @@ def must_use_two_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
+    return Membership.objects.filter(_asks_two_factor(), user=user).exists()
+
+
+def _asks_two_factor() -> Q:
+    """The memberships that ask for a second factor."""
+    return Q(role=Role.COORDINATOR) | Q(network__require_two_factor=True)
+
+
+def two_factor_rule(user_path: str) -> Q:
+    """`must_use_two_factor` as a condition on the person at `user_path`, for a list of
+    people in one query."""
     return (
-        Membership.objects.filter(user=user)
-        .filter(Q(role=Role.COORDINATOR) | Q(network__require_two_factor=True))
-        .exists()
+        Q(**{f"{user_path}__is_staff": True})
+        | Q(**{f"{user_path}__is_superuser": True})
+        | Exists(Membership.objects.filter(_asks_two_factor(), user=OuterRef(user_path)))
     )
 
 
@@ -491,3 +516,63 @@ def may_administer_user(admin_user, user) -> bool:
     if user.is_staff or user.is_superuser:
         return False
     return not Membership.objects.filter(user=user).exclude(network__in=networks).exists()
+
+
+def coordinated_networks(user) -> models.QuerySet:
+    """The ids of the networks `user` coordinates (a subquery)."""
+    return Membership.objects.filter(user=user, role=Role.COORDINATOR).values("network_id")
+
+
+def may_issue_setup_link(issuer, user, *, other_networks: bool | None = None) -> bool:
+    """Make a set-up link for `user` (and with it, reset their app): whoever hands it over
+    vouches that it reaches that person.
+
+    The platform operator (a superuser) for anyone; a coordinator for the members of a
+    network they coordinate, but never for a platform administrator (staff), whose account
+    reaches further than the coordinator's network; nobody for themselves (their account
+    page, or the operator, serves them). A link does not replace a password the account
+    has: the set-up asks for it. An account without one gets its password from the link's
+    holder, so only someone who coordinates *every* network of the account links it.
+
+    `other_networks`: whether `user` belongs to a network the issuer does not coordinate,
+    when a list already looked that up for its rows (the issuer coordinates the list's).
+    """
+    if not issuer.is_authenticated or not user.is_active or issuer.pk == user.pk:
+        return False
+    if issuer.is_superuser:
+        return True
+    if user.is_staff or user.is_superuser:
+        return False
+    if other_networks is None:
+        theirs = Membership.objects.filter(user=user)
+        if not theirs.filter(network_id__in=coordinated_networks(issuer)).exists():
+            return False
+        other_networks = theirs.exclude(network_id__in=coordinated_networks(issuer)).exists()
+    return user.has_usable_password() or not other_networks
+
+
+# Security events of sign-in ----------------------------------------------------------------
+
+# Django's own security messages go to the `django.security.*` loggers; ours to this one,
+# kept at INFO whatever LOG_LEVEL says (akad/settings.py): who let whom set up an app, and
+# what was refused. The records themselves (a set-up link: who made it, when it was used)
+# are rows of networks.SetupLink; failed logins are django-axes'.
+security_log = logging.getLogger("akad.security")
+
+
+def log_sign_in_event(
+    event: str, *, user=None, request: HttpRequest | None = None, warning: bool = False, **details
+) -> None:
+    """One named event (`setup_link_created`, `login_refused_without_app`, …): the person it
+    is about, the client address, and `details` as key=value."""
+    fields = {"user": user.get_username() if user is not None else "-"}
+    if request is not None:
+        fields["address"] = client_address(request)
+    fields.update({key: value for key, value in details.items() if value is not None})
+    security_log.log(
+        logging.WARNING if warning else logging.INFO,
+        "%s %s",
+        event,
+        " ".join(f"{key}={value}" for key, value in fields.items()),
+        extra={"akad_event": event, "akad_fields": fields},
+    )

@@ -1,5 +1,6 @@
-"""Admin: people (e-mail login), networks with their members and social map, and people's
-two-factor devices.
+"""Admin: people (e-mail login; set-up links for two-factor sign-in, and resetting a lost
+phone), networks with their members and social map, people's two-factor devices and the
+record of set-up links.
 
 A staff account that is not a superuser sees only its own networks' rows
 (akad.admin_site.NetworkScopedAdmin; the rule: access.administered_networks).
@@ -11,7 +12,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as OtpStaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
@@ -19,8 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akad.admin_site import NetworkScopedAdmin, administered_networks
 
-from . import access, services
-from .models import AccessEvent, Membership, Network, Organisation, User
+from . import access, services, setup_links
+from .models import AccessEvent, Membership, Network, Organisation, SetupLink, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -81,6 +84,61 @@ class UserAdmin(PeopleOfTheNetworks, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ["make_setup_links", "reset_and_make_setup_links"]
+
+    @admin.action(
+        description=_("Make a set-up link for two-factor sign-in"), permissions=["change"]
+    )
+    def make_setup_links(self, request, queryset):
+        return self.make_links(request, queryset, reset=False)
+
+    @admin.action(
+        description=_("Reset two-factor sign-in (lost phone) and make a set-up link"),
+        permissions=["change"],
+    )
+    def reset_and_make_setup_links(self, request, queryset):
+        return self.make_links(request, queryset, reset=True)
+
+    def make_links(self, request, queryset, *, reset: bool):
+        """A link per person (the rule: access.may_issue_setup_link), shown once on the page
+        this returns; the person's admin history says it was made."""
+        made, refused = [], []
+        for user in queryset.order_by("email"):
+            if not access.may_issue_setup_link(request.user, user):
+                refused.append(user.email)
+                continue
+            new = setup_links.create_link(user=user, by=request.user, reset=reset, request=request)
+            self.log_change(
+                request,
+                user,
+                "Reset two-factor sign-in and made a set-up link"
+                if reset
+                else "Made a set-up link for two-factor sign-in",
+            )
+            made.append((user, request.build_absolute_uri(new.path), new.link.expires_at))
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "No set-up link for %(people)s: not yours to give (yourself, another "
+                    "platform administrator, or someone of a network you do not coordinate).",
+                    "No set-up links for %(people)s: not yours to give (yourself, other "
+                    "platform administrators, or people of networks you do not coordinate).",
+                    len(refused),
+                )
+                % {"people": ", ".join(refused)},
+                messages.WARNING,
+            )
+        if not made:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Set-up links"),
+            "opts": self.model._meta,
+            "made": made,
+            "reset": reset,
+        }
+        return TemplateResponse(request, "admin/networks/user/setup_links.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         """Only a superuser hands out staff status and permissions (or takes them)."""
@@ -284,8 +342,9 @@ class AccessEventAdmin(NetworkScopedAdmin, admin.ModelAdmin):
 
 
 class DevicesOfThePeople(NetworkScopedAdmin):
-    """Devices of the people one administers: deleting one resets a lost phone (the person
-    sets up a new app at the next login)."""
+    """Devices (and set-up links) of the people one administers. A lost phone: the People
+    action *Reset two-factor sign-in* removes both devices and makes the set-up link that
+    the person then needs (deleting a device here leaves them without one)."""
 
     def rows_within(self, request, networks):
         return self.model._default_manager.filter(user__in=access.administered_users(request.user))
@@ -303,3 +362,33 @@ class TOTPDeviceAdmin(DevicesOfThePeople, OtpTOTPDeviceAdmin):
 @admin.register(StaticDevice)
 class StaticDeviceAdmin(DevicesOfThePeople, OtpStaticDeviceAdmin):
     inlines = []  # the recovery codes themselves stay out of sight
+
+
+@admin.register(SetupLink)
+class SetupLinkAdmin(DevicesOfThePeople, admin.ModelAdmin):
+    """The record of set-up links: who made one for whom, when, and when it was used. Made
+    with the People actions (or `manage.py setup_link`); never changed by hand, and the
+    token is not kept (only its hash, not shown)."""
+
+    list_display = (
+        "user",
+        "created_at",
+        "created_by_name",
+        "reset_devices",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+    )
+    list_filter = ("reset_devices",)
+    search_fields = ("user__email", "created_by_name")
+    fields = list_display
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

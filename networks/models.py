@@ -251,3 +251,49 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The access log is append-only.")
+
+
+class SetupLink(models.Model):
+    """A one-time link that lets its person set up two-factor sign-in (their authenticator
+    app, and their password if the account has none yet): the only way to a first app for
+    someone who must use one (networks.setup_links).
+
+    Made by the platform operator or a coordinator of the person's network and handed over
+    out of band. Only the SHA-256 of its token is stored: a copy of the database (a backup)
+    holds no working link. A link works once, until `expires_at`, and a newer link for the
+    same person replaces it. The rows stay as the record of who let whom set up an app.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="setup_links",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by_name = models.CharField(_("made by (as it was)"), max_length=200)
+    reset_devices = models.BooleanField(
+        _("reset the devices"),
+        default=False,
+        help_text=_("The person's app and recovery codes were removed when this link was made."),
+    )
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("set-up link")
+        verbose_name_plural = _("set-up links")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

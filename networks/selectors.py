@@ -1,13 +1,15 @@
-"""Reads of the networks app: the access log, filtered."""
+"""Reads of the networks app: the access log, filtered; the members' sign-in."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AccessEvent, Network
+from . import access
+from .models import AccessEvent, Membership, Network, SetupLink
 
 
 def access_events(
@@ -42,3 +44,28 @@ def people(network: Network) -> list[tuple[int, str]]:
         (membership.user_id, f"{membership.user} ({membership.user.email})")
         for membership in network.memberships.select_related("user").order_by("user__email")
     ]
+
+
+def members_sign_in(network: Network, coordinator) -> list[Membership]:
+    """The network's members with their two-factor sign-in, in one query: whether the rule
+    asks it of them (`requires_app`), whether they set up an app (`has_app`), until when
+    their newest working set-up link works (`link_until`), and whether they belong to a
+    network `coordinator` does not coordinate (`other_networks`, for the link rule)."""
+    links = SetupLink.objects.filter(
+        user=OuterRef("user"), used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).order_by("-expires_at")
+    outside = Membership.objects.filter(user=OuterRef("user")).exclude(
+        network_id__in=access.coordinated_networks(coordinator)
+    )
+    return list(
+        network.memberships.select_related("user")
+        .annotate(
+            requires_app=ExpressionWrapper(
+                access.two_factor_rule("user"), output_field=BooleanField()
+            ),
+            has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)),
+            link_until=Subquery(links.values("expires_at")[:1]),
+            other_networks=Exists(outside),
+        )
+        .order_by("user__display_name", "user__email")
+    )

@@ -4,9 +4,13 @@ The rule who must use it is `access.must_use_two_factor`; anyone may turn it on.
 (networks.views) asks for the password first. A person who needs no second factor is then
 logged in; otherwise the login *waits* (`start_pending`: the user is not logged in yet,
 only remembered in the anonymous session for a few minutes) until a code from the app or
-a recovery code is given, or until an app is set up for a person who must have one. Only
-then `finish_login` logs in, with the device that verified it (django-otp's
-`user.is_verified()`), so no request ever runs with half a login.
+a recovery code is given. Only then `finish_login` logs in, with the device that verified it
+(django-otp's `user.is_verified()`), so no request ever runs with half a login.
+
+Someone who must use it and has no app yet is not logged in at all: the password alone sets
+up nothing (else a stolen password would be enough to set up the thief's app). Their first
+app comes with a set-up link (networks.setup_links). Someone the rule does not ask it of sets
+one up from their account page, logged in (`app_being_set_up`).
 
 `networks.middleware.SecondFactorMiddleware` keeps it so for sessions that started before
 the rule applied to them (a network turning the requirement on, a new coordinator).
@@ -23,7 +27,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,8 +49,9 @@ def has_app(user) -> bool:
 
 
 def needed_at_login(user) -> bool:
-    """A second factor at every login: when the rule says so, or when the user set one up."""
-    return access.must_use_two_factor(user) or user_has_device(user, confirmed=True)
+    """A second factor at every login: when the rule says so, or when the user set up an app
+    (recovery codes are the app's back-up: left without an app, they ask for nothing)."""
+    return access.must_use_two_factor(user) or has_app(user)
 
 
 def second_factor_state(user) -> dict:
@@ -160,16 +165,20 @@ def is_recovery_code(device) -> bool:
 
 def wait_seconds(user) -> int:
     """How long django-otp's throttling makes the user wait before the next code (0: none)."""
-    waits = [0]
-    for device in devices_for_user(user, confirmed=True):
-        allowed, data = device.verify_is_allowed()
-        if not allowed and data and data.get("locked_until"):
-            waits.append(int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
-    return max(waits)
+    return max([0, *(device_wait_seconds(d) for d in devices_for_user(user, confirmed=True))])
+
+
+def device_wait_seconds(device) -> int:
+    """How long this one device makes the user wait before the next code (0: none)."""
+    allowed, data = device.verify_is_allowed()
+    if not allowed and data and data.get("locked_until"):
+        return int((data["locked_until"] - timezone.now()).total_seconds()) + 1
+    return 0
 
 
 def app_being_set_up(user) -> TOTPDevice:
-    """The app device the user is setting up: the same one (and QR code) until confirmed."""
+    """The app device a logged-in user is setting up from their account page: the same one
+    (and QR code) until confirmed. (A set-up link makes a device of its own.)"""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 

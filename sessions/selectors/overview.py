@@ -34,6 +34,10 @@ class NetworkOverview:
         return access.role_reads_access_log(self.membership.role)
 
     @property
+    def manages_sign_in(self) -> bool:
+        return access.role_manages_sign_in(self.membership.role)
+
+    @property
     def is_lead(self) -> bool:
         return access.role_leads(self.membership.role)
 

@@ -2,8 +2,9 @@
 
 The pages the browser tests visit, as each role sees them: login, overview, meetings, a
 meeting, planning forms, the console in every step, the beamer, the review, the access log,
-the erasure page. They are rendered with the test client and checked in one run of the
-checker (Java starts once).
+the erasure page, and the pages of two-factor sign-in (set-up links, the coordinator's page).
+They are rendered with the test client and checked in one run of the checker (Java starts
+once).
 """
 
 from __future__ import annotations
@@ -113,6 +114,33 @@ def pages(case, facilitator, coordinator, case_bringer, noord):
             own = case.tips.get(text="Vanaf de telefoon")
             get("phone-tip", phone, reverse("casework:phone_tip", args=[own.pk]))
     html["not-for-guests"] = phone.get(reverse("casework:home")).content.decode()
+
+    # Two-factor sign-in: the set-up from the account page, the page for a password without
+    # the app it needs, a set-up link's pages, a refused link, the coordinator's page.
+    from networks import setup_links
+    from networks.models import Role
+    from tests.factories import PASSWORD, MembershipFactory
+
+    get("two-factor-setup", english_client(case_bringer), reverse("accounts:two_factor_setup"))
+    newcomer = MembershipFactory(network=noord, role=Role.COORDINATOR).user
+    refused = Client().post(
+        reverse("accounts:login"), {"username": newcomer.email, "password": PASSWORD}
+    )
+    assert refused.status_code == 403
+    html["needs-setup-link"] = refused.content.decode()
+    browser = Client()
+    assert browser.get(setup_links.create_link(user=newcomer).path).status_code == 302
+    get("setup-with-link", browser, reverse("accounts:setup_with_link"))
+    wrong = browser.post(reverse("accounts:setup_with_link"), {"password": "x", "code": "1"})
+    html["setup-with-link-errors"] = wrong.content.decode()
+    newcomer.set_unusable_password()
+    newcomer.save()
+    get("setup-new-password", browser, reverse("accounts:setup_with_link"))
+    html["setup-link-refused"] = Client().get("/accounts/setup/not-a-token/").content.decode()
+    coordinating.post(
+        reverse("accounts:make_setup_link", args=[noord.pk]), {"member": facilitator.pk}
+    )
+    get("sign-in-of-members", coordinating, reverse("accounts:sign_in_of_members", args=[noord.pk]))
     html["not-joined"] = (
         Client().get(reverse("casework:phone", args=[case.meeting_id])).content.decode()
     )

@@ -1,5 +1,6 @@
-"""Signing in as a person does it: two-factor sign-in set up and used, its pages accessible,
-and a tip sent without JavaScript after the session ended, back after the login."""
+"""Signing in as a person does it: two-factor sign-in set up with a set-up link and used, its
+pages accessible, a coordinator handing out a link and resetting a lost phone, and a tip sent
+without JavaScript after the session ended, back after the login."""
 
 import re
 
@@ -10,6 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from networks import setup_links
 from networks.models import Role
 from sessions.models import Step, Tip
 from sessions.services.live import go_to_step
@@ -32,7 +34,7 @@ def password_step(page, live_server, email: str) -> None:
     page.locator("form button[type=submit].primary").click()
 
 
-def test_a_coordinator_sets_up_two_factor_sign_in_and_logs_in_with_a_recovery_code(
+def test_a_coordinator_sets_up_sign_in_with_a_link_and_logs_in_with_a_recovery_code(
     page, live_server
 ):
     case = noord_case("financien")
@@ -42,21 +44,44 @@ def test_a_coordinator_sets_up_two_factor_sign_in_and_logs_in_with_a_recovery_co
     errors = []
     page.on("console", lambda message: errors.append(message.text))
 
+    # The password alone: not logged in, and told what to do.
     password_step(page, live_server, coordinator.email)
-    page.wait_for_url(re.compile(r"/accounts/two-factor/setup/$"))
-    expect(page.locator("h1")).to_have_text("Inloggen in twee stappen instellen")
-    expect(page.locator("figure.qr svg")).to_be_visible()
-    assert_accessible(page, "two-factor setup")
+    expect(page.locator("h1")).to_have_text("Je account heeft een inlog-app nodig")
+    expect(page.locator("main")).to_contain_text("Vraag je coördinator om een instellink.")
+    assert_accessible(page, "account needs a sign-in app")
+    page.goto(f"{live_server.url}/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
 
-    device = TOTPDevice.objects.get(user=coordinator)
+    # The link a coordinator (here: the service) made for them, handed over out of band.
+    new = setup_links.create_link(user=coordinator, by_name="browser test")
+    page.goto(f"{live_server.url}{new.path}")
+    page.wait_for_url(re.compile(r"/accounts/setup/$"))  # the token left the address bar
+    expect(page.locator("h1")).to_have_text("Je inloggen instellen")
+    expect(page.locator("figure.qr svg")).to_be_visible()
+    assert_accessible(page, "set-up with a link")
+
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_code", "000000")
+    page.get_by_role("button", name="Instellen en inloggen").click()
+    expect(page.locator("#code-error")).to_contain_text("Die code klopt niet")
+    expect(page.locator("#id_password")).to_have_count(0)  # the password is done
+    assert_accessible(page, "set-up with a link, wrong code")
+    page.wait_for_timeout(1500)  # django-otp lets the next try wait a second
+    device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
     page.fill("#id_code", str(totp(device.bin_key)).zfill(6))
-    page.get_by_role("button", name="Inloggen in twee stappen aanzetten").click()
+    page.get_by_role("button", name="Instellen en inloggen").click()
     page.wait_for_url(re.compile(r"/recovery-codes/$"))
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     assert_accessible(page, "recovery codes")
     page.get_by_role("link", name="Ik heb ze bewaard: verder").click()
     page.wait_for_url(f"{live_server.url}/")
+
+    # Once: the same link again is refused with a message.
+    page.goto(f"{live_server.url}{new.path}")
+    expect(page.locator("main")).to_contain_text("Deze instellink is al gebruikt")
+    assert_accessible(page, "set-up link used")
+    page.goto(f"{live_server.url}/")
 
     page.get_by_role("link", name=re.compile("Gebruiker")).click()  # the name, top right
     expect(page.locator("h1")).to_have_text("Je account")
@@ -76,6 +101,59 @@ def test_a_coordinator_sets_up_two_factor_sign_in_and_logs_in_with_a_recovery_co
     page.wait_for_url(f"{live_server.url}/")
     expect(page.locator(".messages[role=status]")).to_contain_text("er zijn er nog 9 over")
     assert not [e for e in errors if "Content Security Policy" in e or "Permissions" in e]
+
+
+def test_a_coordinator_hands_a_new_coordinator_a_set_up_link(browser, page, live_server):
+    case = noord_case("financien")
+    noord = case.meeting.network
+    coordinator = MembershipFactory(
+        network=noord, role=Role.COORDINATOR, user__email="coord@noord.example"
+    ).user
+    device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+    newcomer = MembershipFactory(
+        network=noord,
+        role=Role.COORDINATOR,
+        user__email="nieuw@noord.example",
+        user__display_name="Nieuwe Coördinator",
+    ).user
+    newcomer.set_unusable_password()  # made in the admin without a password
+    newcomer.save()
+
+    password_step(page, live_server, coordinator.email)
+    page.wait_for_url(re.compile(r"/accounts/login/code/$"))
+    page.fill("#id_code", str(totp(device.bin_key)).zfill(6))
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Inloggen in twee stappen").click()
+    row = page.locator("tr", has_text="nieuw@noord.example")
+    expect(row).to_contain_text("verplicht, nog geen app")
+    assert_accessible(page, "sign-in of the members")
+    row.get_by_role("button", name="Instellink maken voor Nieuwe Coördinator").click()
+    link = page.locator("code.setup-link")
+    expect(link).to_be_visible()
+    assert_accessible(page, "sign-in of the members, a new link")
+    url = link.inner_text()
+    page.reload()
+    expect(page.locator("code.setup-link")).to_have_count(0)  # shown once
+    expect(page.locator("tr", has_text="nieuw@noord.example")).to_contain_text("geldig tot")
+
+    # Handed over: the newcomer opens it on their own computer and chooses a password.
+    context = browser.new_context(locale="nl-NL")
+    theirs = context.new_page()
+    theirs.goto(url)
+    theirs.wait_for_url(re.compile(r"/accounts/setup/$"))
+    theirs.fill("#id_new_password1", "een-eigen-wachtwoord-7")
+    theirs.fill("#id_new_password2", "een-eigen-wachtwoord-7")
+    own = TOTPDevice.objects.get(user=newcomer, confirmed=False)
+    theirs.fill("#id_code", str(totp(own.bin_key)).zfill(6))
+    theirs.get_by_role("button", name="Instellen en inloggen").click()
+    theirs.wait_for_url(re.compile(r"/recovery-codes/$"))
+    theirs.get_by_role("link", name="Ik heb ze bewaard: verder").click()
+    theirs.wait_for_url(f"{live_server.url}/")
+    expect(theirs.locator(".user-name")).to_have_text("Nieuwe Coördinator")
+    context.close()
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("een-eigen-wachtwoord-7")
 
 
 def test_a_tip_sent_without_javascript_after_the_session_ended_comes_back(browser, live_server):

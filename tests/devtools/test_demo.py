@@ -1,5 +1,6 @@
 """`manage.py demo`: a believable story, safe to run twice, ready for today's meeting."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django.test import Client as WebClient
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from networks.models import Membership, Network, Organisation, Role, User
 from sessions.models import CaseDiscussion, Client, Meeting, Result, Step, Tip, TipOutcome
@@ -84,13 +87,42 @@ def test_demo_accounts_can_log_in(demo, network, local):
     response = client.post(
         reverse("accounts:login"), {"username": f"{local}@{network}.example", "password": PASSWORD}
     )
-    assert response.status_code == 302
-    if local == "coordinator":  # two-factor sign-in: an app is set up at the first login
-        assert response["Location"] == reverse("accounts:two_factor_setup")
-        assert client.get(reverse("casework:home")).status_code == 302  # not logged in yet
+    if local == "coordinator":  # two-factor sign-in: the app comes with a set-up link
+        assert response.status_code == 403
+        assert client.get(reverse("casework:home")).status_code == 302  # not logged in
         return
+    assert response.status_code == 302
     assert response["Location"] == reverse("casework:home")
     assert client.get(reverse("casework:home")).status_code == 200
+
+
+def printed_links(output: str) -> dict[str, str]:
+    return dict(re.findall(r"^(\S+@\S+)\s+https?://[^/\s]+(/accounts/setup/\S+)$", output, re.M))
+
+
+def test_demo_prints_a_set_up_link_for_each_account_that_needs_an_app(db):
+    output = run_demo("--password", PASSWORD, "--base-url", "http://127.0.0.1:8123")
+    links = printed_links(output)
+    assert set(links) == {
+        "beheer@akad.example",
+        "coordinator@noord.example",
+        "coordinator@zuid.example",
+    }
+    assert "http://127.0.0.1:8123/accounts/setup/" in output
+
+    client = WebClient()
+    response = client.get(links["coordinator@noord.example"])
+    assert response.status_code == 302
+    coordinator = User.objects.get(email="coordinator@noord.example")
+    device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    code = str(totp(device.bin_key)).zfill(6)
+    response = client.post(response["Location"], {"password": PASSWORD, "code": code})
+    assert response["Location"] == reverse("accounts:recovery_codes")
+    assert client.get(reverse("casework:home")).status_code == 200
+
+    # The next run makes new links only for those still without an app.
+    again = printed_links(run_demo("--password", PASSWORD))
+    assert set(again) == {"beheer@akad.example", "coordinator@zuid.example"}
 
 
 def test_demo_without_password_generates_and_prints_one(db):
@@ -184,8 +216,8 @@ def test_admin_pages_render_on_the_demo_data(admin_client_demo):
             change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
             assert admin_client_demo.get(change).status_code == 200, change
         add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
-        # The access log is read-only: nobody adds a line by hand.
-        expected = 403 if model._meta.model_name in {"accessevent", "tiptally"} else 200
+        # The access log and the record of set-up links are read-only: nobody adds a line.
+        expected = 403 if meta.model_name in {"accessevent", "tiptally", "setuplink"} else 200
         assert admin_client_demo.get(add).status_code == expected, add
 
 

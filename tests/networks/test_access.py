@@ -30,8 +30,9 @@ from django.conf import settings
 from django.test import Client as WebClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from networks.models import Network
+from networks.models import Network, SetupLink
 from sessions.models import (
     CaseDiscussion,
     Client,
@@ -67,6 +68,9 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:login": Entry("", (GET, POST), guest=PUBLIC),
     "accounts:two_factor_verify": Entry("", (GET, POST)),
     "accounts:two_factor_setup": Entry("", (GET, POST)),
+    # Setting up sign-in with a set-up link (the token is the key, as a password would be)
+    "accounts:setup_link": Entry("token", (GET,), guest=PUBLIC),
+    "accounts:setup_with_link": Entry("", (GET, POST), guest=PUBLIC),
     "accounts:recovery_codes": Entry("", (GET,)),
     "accounts:new_recovery_codes": Entry("", (POST,)),
     "accounts:two_factor_remove": Entry("", (POST,)),
@@ -74,6 +78,8 @@ ACCESS_TABLE: dict[str, Entry] = {
     "accounts:password_change": Entry("", (GET, POST)),
     "accounts:access_log": Entry("network", (GET,)),
     "accounts:access_log_csv": Entry("network", (GET,)),
+    "accounts:sign_in_of_members": Entry("network", (GET,)),
+    "accounts:make_setup_link": Entry("network", (POST,)),
     "set_language": Entry("", (POST,), guest=PUBLIC),
     "casework:home": Entry("", (GET,)),
     "casework:client_erase": Entry("client", (GET, POST)),
@@ -220,6 +226,7 @@ class NoordObjects:
             "hold": "1",
             "open": "0",
             "closed": "1",
+            "member": str(self.case.case_bringer_id),  # a set-up link for a member
         }
         # The prefixed names that the review and domain forms use.
         for tip in (self.tip, self.follow_up_tip):
@@ -288,6 +295,8 @@ def snapshot(objects: NoordObjects) -> dict:
         "outcomes": list(TipOutcome.objects.values().order_by("pk")),
         "guests": list(Guest.objects.values().order_by("pk")),
         "attendees": list(objects.meeting.attendees.values_list("pk", flat=True)),
+        "setup_links": list(SetupLink.objects.values().order_by("pk")),
+        "devices": list(TOTPDevice.objects.values_list("pk", "user_id", "confirmed")),
     }
 
 

@@ -1,8 +1,11 @@
-"""`python manage.py demo [--password PW]`: the demo story (devtools.story), fictional people only.
+"""`python manage.py demo [--password PW] [--base-url URL]`: the demo story (devtools.story),
+fictional people only.
 
 Idempotent: people, networks, memberships and organisations are found by their natural
 keys; a network's meetings (with their clients, cases and tips) are only made while the
-network has no meetings yet. Every run sets the demo passwords again.
+network has no meetings yet. Every run sets the demo passwords again, and prints a set-up
+link (networks.setup_links) for each account that must use two-factor sign-in and has no
+app yet: the coordinators and the administrator set up their app with it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +29,7 @@ from devtools.story import (
     NetworkSpec,
     meeting_time,
 )
+from networks import access, setup_links, two_factor
 from networks.models import Organisation, User
 from sessions.models import CaseDiscussion, Meeting, Tip, TipOutcome
 from sessions.services import follow_up, guests, live, planning, tips
@@ -38,12 +43,19 @@ class Command(BaseCommand):
             "--password",
             help="Password for every demo account (default: a new random one, printed).",
         )
+        parser.add_argument(
+            "--base-url",
+            default=settings.SITE_URL,
+            help="Where the app is served, for the set-up links (default: SITE_URL).",
+        )
 
-    def handle(self, *args, password: str | None = None, **options):
+    def handle(self, *args, password: str | None = None, base_url: str = "", **options):
         generated = not password
         password = password or secrets.token_urlsafe(12)
+        base_url = (base_url or settings.SITE_URL).rstrip("/")
         with transaction.atomic():
             accounts, made = self.build(password)
+            links = self.setup_links([email for email, _name, _role in accounts])
         self.stdout.write(
             self.style.SUCCESS("Demo data created.")
             if made
@@ -56,8 +68,14 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "Coordinators and the administrator sign in with a code from an authenticator app "
-            "as well: they set one up at their first login (two-factor sign-in)."
+            "as well. Each sets one up with a set-up link (once each, "
+            f"{settings.SETUP_LINK_HOURS} hours; the password is asked there too):"
         )
+        for email, path in links:
+            self.stdout.write(f"{email:36} {base_url}{path}")
+        if not links:
+            self.stdout.write("(all of them have an app already)")
+        self.stdout.write("")
         label = "Password (generated)" if generated else "Password"
         self.stdout.write(f"{label} for every account: {password}")
 
@@ -103,6 +121,15 @@ class Command(BaseCommand):
                 for meeting_spec in spec.meetings:
                     self.meeting(network, meeting_spec, people, organisations, now)
         return accounts, made
+
+    def setup_links(self, emails: list[str]) -> list[tuple[str, str]]:
+        """A new set-up link for each account that must use an app and has none yet."""
+        links = []
+        for user in User.objects.filter(email__in=emails).order_by("email"):
+            if access.must_use_two_factor(user) and not two_factor.has_app(user):
+                new = setup_links.create_link(user=user, by_name="manage.py demo")
+                links.append((user.email, new.path))
+        return links
 
     def account(self, email: str, name: str, password: str) -> User:
         return builder.account(email=email, name=name, password=password)
