@@ -164,3 +164,29 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+NU_CHECKER = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def nu_checker(pytestconfig):
+    """The W3C Nu HTML checker, started once for the run (tests/html_checker.py)."""
+    from tests.html_checker import NuChecker
+
+    checker = NuChecker()
+    checker.start()
+    pytestconfig.stash[NU_CHECKER] = checker
+    yield checker
+    checker.stop()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """What the HTML checks cost: documents checked (the rest came from the cache), the
+    time the tests waited for the checker, and its start (mostly while a test ran)."""
+    checker = config.stash.get(NU_CHECKER, None)
+    if checker is not None:
+        terminalreporter.write_line(
+            f"Nu HTML checker: {checker.checked} distinct documents checked, "
+            f"{checker.seconds:.1f} s waited for (its start took {checker.start_seconds:.1f} s)"
+        )

@@ -1,22 +1,20 @@
 """Every page passes the W3C Nu HTML checker (vnu.jar from the `vnu-jar` npm package).
 
-The pages the browser tests visit, as each role sees them: login, overview, meetings, a
-meeting, planning forms, the console in every step, the beamer, the review, the access log,
-the erasure page, and the pages of two-factor sign-in (set-up links, the coordinator's page).
-They are rendered with the test client and checked in one run of the checker (Java starts
-once).
+The browser tests check every page and fragment Chromium loads in them (`loaded_pages` in
+tests/browser/conftest.py). This test adds what they do not reach, and every page as each
+role sees it in every step, rendered with the test client: login, overview, meetings, a
+meeting, planning forms, the password form, the access log, the erasure page, the console,
+beamer and phone in every step, the review, a guest's tip, the pages of two-factor sign-in
+(set-up links, the coordinator's page), the pages that refuse (a guest outside their pages,
+a phone that did not join, a missing page, a failed CSRF check). They go to the one checker
+the test run starts (`nu_checker`, tests/html_checker.py).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -27,30 +25,11 @@ from sessions.services.tips import choose_tip
 from tests.clients import english_client
 from tests.factories import CaseDiscussionFactory, MeetingFactory, TipFactory, mark
 
-VNU = Path(settings.BASE_DIR, "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
 
-
-def check(pages: dict[str, str], tmp_path: Path) -> list[str]:
-    """The checker's errors, as 'page: line: message'."""
-    assert VNU.exists(), "run `npm ci` (make test does) to install vnu-jar"
-    assert shutil.which("java"), "the checker needs Java (make test installs it)"
-    files = {}
-    for name, html in pages.items():
-        file = tmp_path / f"{name}.html"
-        file.write_text(html, encoding="utf-8")
-        files[str(file)] = name
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
+def check(pages: dict[str, str], checker) -> list[str]:
+    """The checker's errors, as 'page: line N: message'."""
     return sorted(
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}:"
-        f"{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error"
+        f"{name}: {error}" for name, html in pages.items() for error in checker.errors(html)
     )
 
 
@@ -144,21 +123,33 @@ def pages(case, facilitator, coordinator, case_bringer, noord):
     html["not-joined"] = (
         Client().get(reverse("casework:phone", args=[case.meeting_id])).content.decode()
     )
+    missing = lead.get("/no-such-page/")
+    assert missing.status_code == 404
+    html["404"] = missing.content.decode()
+    no_token = Client(enforce_csrf_checks=True).post(reverse("accounts:login"), {"username": "x"})
+    assert no_token.status_code == 403
+    html["csrf-failure"] = no_token.content.decode()
     return html
 
 
-def test_every_page_passes_the_nu_html_checker(pages, tmp_path):
-    errors = check(pages, tmp_path)
+def test_every_page_passes_the_nu_html_checker(pages, nu_checker):
+    errors = check(pages, nu_checker)
     assert errors == [], "\n".join(errors[:200])
 
 
-def test_the_checker_finds_errors(tmp_path):
-    """The check above would see an invalid page (a form with a table role, an hx- attribute)."""
+def test_the_checker_finds_errors(nu_checker):
+    """The check above would see an invalid page (a form with a table role, an hx- attribute)
+    and an invalid fragment (checked inside the list its <li> goes into)."""
     broken = (
         '<!doctype html><html lang="nl"><head><title>x</title></head><body>'
         '<form role="row" hx-post="/x/"><select required><option value="1">a</option></select>'
         "</form></body></html>"
     )
-    errors = check({"broken": broken}, tmp_path)
+    errors = check({"broken": broken}, nu_checker)
     assert any("hx-post" in error for error in errors)
     assert any("role" in error for error in errors)
+
+    assert nu_checker.html_errors('<li class="tip">a</li>\n<li>b</li>') == []
+    [error] = nu_checker.html_errors('<li class="tip">a</li>\n<li><span role="cell">b</span></li>')
+    assert error.line == 2 and "“role=cell” must be contained in" in error.message
+    assert nu_checker.html_errors("<div>\n<li>b</li></div>")[0].line == 2
