@@ -306,7 +306,7 @@ def join_code_size(view: StepView, mat) -> str:
     if (
         view.beamer_join_code == "inline"
         and mat is not None
-        and len(mat.tips) > JOIN_INLINE_MAX_TIPS
+        and mat.tip_count > JOIN_INLINE_MAX_TIPS
     ):
         return "small"
     return view.beamer_join_code

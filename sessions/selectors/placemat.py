@@ -52,6 +52,11 @@ class Placemat:
         return [tip for row in self.rows for cell in row.cells for tip in cell.tips]
 
     @property
+    def tip_count(self) -> int:
+        """Every tip of the placemat, also those a cell leaves out (`Cell.more`)."""
+        return sum(len(cell.tips) + cell.more for row in self.rows for cell in row.cells)
+
+    @property
     def chosen_tips(self) -> list[Tip]:
         """The tips taken to the client, in placemat order (the closing step's agreements)."""
         return [tip for tip in self.tips if tip.chosen]

@@ -223,11 +223,11 @@ def test_a_full_cell_shows_its_newest_tips_and_how_many_more(
         return html, len(queries)
 
     html, few_queries = beamer_after(BEAMER_TIPS_PER_CELL)
-    assert "earlier tip" not in html
+    assert "eerdere tip" not in html
     assert re.findall(r"Idee \d{3}", html) == written
     html, many_queries = beamer_after(30)
     assert re.findall(r"Idee \d{3}", html) == written[-BEAMER_TIPS_PER_CELL:]  # newest, in order
-    assert "+ 30 earlier tips" in html
+    assert "+ 30 eerdere tips" in html  # Dutch by default
     assert many_queries == few_queries
     client.force_login(facilitator)
     console = client.get(reverse("casework:console", args=[live_case.pk]))
