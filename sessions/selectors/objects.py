@@ -22,6 +22,25 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
     return fetch(viewer, Meeting.objects.select_related("network", "current_case__client"), pk)
 
 
+# The current case's long texts (the presentation): a beamer's poll after a change is served
+# from the render shared by every screen (views.beamer.shared_content), which needs only the
+# step and its timer of the case. The render itself loads them (`load_long_texts`).
+LONG_TEXTS = (*CaseDiscussion.PRESENTATION_FIELDS, "rating_remark")
+
+
+def meeting_for_beamer(viewer: Viewer, pk: int) -> Meeting:
+    """The meeting as `meeting_for` loads it, without the current case's long texts."""
+    meetings = Meeting.objects.select_related("network", "current_case__client")
+    return fetch(viewer, meetings.defer(*(f"current_case__{name}" for name in LONG_TEXTS)), pk)
+
+
+def load_long_texts(case: CaseDiscussion) -> None:
+    """The long texts `meeting_for_beamer` left out, in one query (not one per text)."""
+    deferred = case.get_deferred_fields() & set(LONG_TEXTS)
+    if deferred:
+        case.refresh_from_db(fields=sorted(deferred))
+
+
 def tip_for(viewer: Viewer, pk: int) -> Tip:
     return fetch(viewer, Tip.objects.select_related("case__meeting__network", "case__client"), pk)
 

@@ -45,7 +45,7 @@ from networks.access import viewer_for
 
 from ..models import Meeting
 from ..selectors.meetings import version_of
-from ..selectors.objects import meeting_for
+from ..selectors.objects import load_long_texts, meeting_for_beamer
 from ..services.versions import SHARED_RENDER_SECONDS, render_key
 from ..steps import beamer_context
 
@@ -72,6 +72,8 @@ def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
     key = render_key("beamer", meeting.pk, meeting.version, int(timer_runs))
     html = cache.get(key)
     if html is None:
+        if case is not None:
+            load_long_texts(case)
         context = {**beamer_context(meeting), "server_now": None}  # the wrapper has the clock
         html = render_to_string(f"{BEAMER}#shared-content", context, request=request)
         cache.set(key, html, SHARED_RENDER_SECONDS)
@@ -93,7 +95,7 @@ def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> 
 @login_required
 @require_GET
 def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for(viewer_for(request), pk)
+    meeting = meeting_for_beamer(viewer_for(request), pk)
     return render_beamer(request, meeting, BEAMER)
 
 
@@ -128,7 +130,7 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         access.require(not access.has_guest_pass(request))  # a guest's phone: 403, no login
         login = f"{reverse('accounts:login')}?next={reverse('casework:beamer', args=[pk])}"
         return HttpResponseClientRedirect(login) if request.htmx else HttpResponse(status=401)
-    meeting = meeting_for(viewer_for(request), pk)
+    meeting = meeting_for_beamer(viewer_for(request), pk)
     if is_whole_number(seen) and meeting.version == int(seen):
         not_activity(request)  # only the pass was renewed: nothing happened in the room
     return render_beamer(request, meeting, f"{BEAMER}#content")

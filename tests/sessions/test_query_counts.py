@@ -160,3 +160,21 @@ def test_after_a_change_the_beamer_content_is_rendered_once_for_every_screen(
     assert len(shared) == 4 < len(rendered)
     assert one.content.split(b">", 1)[1] == two.content.split(b">", 1)[1]  # all but the wrapper
     assert b"Tip nummer" in two.content
+    # The shared path reads no long text of the case; the render reads them in one query.
+    assert not any("situation" in query["sql"] for query in shared)
+    assert sum("situation" in query["sql"] for query in rendered) == 1
+
+
+def test_the_beamer_renders_the_presentation_with_one_query_for_its_texts(
+    client, facilitator, case
+):
+    go_to_step(case=case, step=Step.PRESENTATION)
+    case.situation, case.question = "Woont alleen met haar kat.", "Hoe komt zij vaker buiten?"
+    case.save()
+    client.force_login(facilitator)
+    poll = reverse("casework:beamer_poll", args=[case.meeting_id])
+    with CaptureQueriesContext(connection) as rendered:
+        html = client.get(poll, **HTMX).content.decode()
+    assert "Woont alleen met haar kat." in html and "Hoe komt zij vaker buiten?" in html
+    texts = ['."situation"', '."strengths"', '."question"']
+    assert sum(any(text in query["sql"] for text in texts) for query in rendered) == 1
