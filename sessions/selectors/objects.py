@@ -28,6 +28,9 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
 LONG_TEXTS = (*CaseDiscussion.PRESENTATION_FIELDS, "rating_remark")
 
 
+PHONE_NEVER_SHOWS = tuple(name for name in LONG_TEXTS if name != "question")
+
+
 def meeting_for_beamer(viewer: Viewer, pk: int) -> Meeting:
     """The meeting as `meeting_for` loads it, without the current case's long texts."""
     meetings = Meeting.objects.select_related("network", "current_case__client")
@@ -53,13 +56,16 @@ def guest_for(viewer: Viewer, pk: int) -> Guest:
 def guest_for_secret(secret: str) -> Guest | None:
     """The guest whose session holds `secret`, with what their phone shows loaded (one query);
     None once they were removed or their meeting is over. `networks.access` asks this."""
-    guest = (
+    guests = (
         Guest.objects.select_related(
             "meeting__network", "meeting__current_case__client", "organisation"
         )
+        # A phone shows the case's pseudonym and question, never the rest of the presentation.
+        .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
         .filter(token_hash=hash_token(secret), removed_at__isnull=True)
-        .first()
+        .order_by()[:1]  # one secret, one row: no ordering to compile on every phone request
     )
+    guest = next(iter(guests), None)
     if guest is None or not guest.meeting.takes_guests():
         return None
     return guest
