@@ -22,9 +22,10 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
     return fetch(viewer, Meeting.objects.select_related("network", "current_case__client"), pk)
 
 
-# The current case's long texts (the presentation): a beamer's poll after a change is served
-# from the render shared by every screen (views.beamer.shared_content), which needs only the
-# step and its timer of the case. The render itself loads them (`load_long_texts`).
+# A case's long texts (the presentation): a beamer's poll after a change is served from the
+# render shared by every screen (views.beamer.shared_content), which needs only the step and
+# its timer of the current case, and adding a tip needs none of them. The render, or a page
+# after a refused tip, loads them (`load_long_texts`).
 LONG_TEXTS = (*CaseDiscussion.PRESENTATION_FIELDS, "rating_remark")
 
 
@@ -35,6 +36,14 @@ def meeting_for_beamer(viewer: Viewer, pk: int) -> Meeting:
     """The meeting as `meeting_for` loads it, without the current case's long texts."""
     meetings = Meeting.objects.select_related("network", "current_case__client")
     return fetch(viewer, meetings.defer(*(f"current_case__{name}" for name in LONG_TEXTS)), pk)
+
+
+def case_for_tip(viewer: Viewer, pk: int) -> CaseDiscussion:
+    """The case as adding a tip to it needs it: its meeting and network, not its client or
+    long texts (a page drawn after a refused tip loads them: `load_long_texts`, and the
+    client on first use)."""
+    cases = CaseDiscussion.objects.select_related("meeting__network").defer(*LONG_TEXTS)
+    return fetch(viewer, cases, pk)
 
 
 def load_long_texts(case: CaseDiscussion) -> None:
