@@ -9,6 +9,8 @@ a page that needs more loads it with one small query of its own.
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from networks.access import Viewer, fetch, fetch_own
 
 from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
@@ -22,35 +24,30 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
     return fetch(viewer, Meeting.objects.select_related("network", "current_case__client"), pk)
 
 
-# A case's long texts (the presentation): a beamer's poll after a change is served from the
-# render shared by every screen (views.beamer.shared_content), which needs only the step and
-# its timer of the current case, and adding a tip needs none of them. The render, or a page
-# after a refused tip, loads them (`load_long_texts`).
-LONG_TEXTS = (*CaseDiscussion.PRESENTATION_FIELDS, "rating_remark")
+def meeting_for_poll(viewer: Viewer, pk: int) -> Meeting:
+    """The meeting as a beamer's changed poll needs it when another screen rendered that
+    version already (views.beamer.shared_content): its row, and when its current case's step
+    began (`current_step_started_at`, part of the shared render's key). Joining its network,
+    case and client as `meeting_for` does was a third of such a poll; a render that is not
+    shared yet loads them (`meeting_shown`)."""
+    meetings = Meeting.objects.annotate(current_step_started_at=F("current_case__step_started_at"))
+    return fetch(viewer, meetings, pk)
 
 
-PHONE_NEVER_SHOWS = tuple(name for name in LONG_TEXTS if name != "question")
-
-
-def meeting_for_beamer(viewer: Viewer, pk: int) -> Meeting:
-    """The meeting as `meeting_for` loads it, without the current case's long texts."""
-    meetings = Meeting.objects.select_related("network", "current_case__client")
-    return fetch(viewer, meetings.defer(*(f"current_case__{name}" for name in LONG_TEXTS)), pk)
+def meeting_shown(pk: int) -> Meeting:
+    """A meeting with what its beamer shows (network, current case, client), in one query:
+    for a render, once `fetch` has decided the access."""
+    return Meeting.objects.select_related("network", "current_case__client").get(pk=pk)
 
 
 def case_for_tip(viewer: Viewer, pk: int) -> CaseDiscussion:
-    """The case as adding a tip to it needs it: its meeting and network, not its client or
-    long texts (a page drawn after a refused tip loads them: `load_long_texts`, and the
-    client on first use)."""
-    cases = CaseDiscussion.objects.select_related("meeting__network").defer(*LONG_TEXTS)
-    return fetch(viewer, cases, pk)
+    """The case as adding a tip to it needs it: its meeting and network, without the client (a
+    page drawn after a refused tip loads it on first use)."""
+    return fetch(viewer, CaseDiscussion.objects.select_related("meeting__network"), pk)
 
 
-def load_long_texts(case: CaseDiscussion) -> None:
-    """The long texts `meeting_for_beamer` left out, in one query (not one per text)."""
-    deferred = case.get_deferred_fields() & set(LONG_TEXTS)
-    if deferred:
-        case.refresh_from_db(fields=sorted(deferred))
+# A phone shows the case's pseudonym and question, never the rest of the presentation.
+PHONE_NEVER_SHOWS = ("situation", "social_network", "strengths", "desired_situation")
 
 
 def tip_for(viewer: Viewer, pk: int) -> Tip:
@@ -69,7 +66,6 @@ def guest_for_secret(secret: str) -> Guest | None:
         Guest.objects.select_related(
             "meeting__network", "meeting__current_case__client", "organisation"
         )
-        # A phone shows the case's pseudonym and question, never the rest of the presentation.
         .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
         .filter(token_hash=hash_token(secret), removed_at__isnull=True)
         .order_by()[:1]  # one secret, one row: no ordering to compile on every phone request

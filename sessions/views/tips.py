@@ -20,7 +20,7 @@ from akad.http import HtmxHttpRequest, posted_id
 from networks.access import viewer_for
 
 from ..forms.tips import ChooseForm, TipEditForm, TipForm
-from ..selectors.objects import case_for, case_for_tip, load_long_texts
+from ..selectors.objects import case_for, case_for_tip
 from ..selectors.placemat import case_tip, merge_choices, placemat
 from ..services import tips
 from .console import (
@@ -52,8 +52,6 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             tip, created = tips.add_tip(case=case, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-    if not (request.htmx and created):
-        load_long_texts(case)  # the answers below show more of the case than the new tip
     if not request.htmx:
         return (
             refuse_plain_post(request, case, tip_form=form) if form.errors else redirect_back(case)
