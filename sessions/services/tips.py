@@ -3,6 +3,7 @@ hide), and the choices after."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -61,47 +62,43 @@ _ORGANISATION_FIELDS = [field.attname for field in Organisation._meta.concrete_f
 
 
 def _column(model, name: str) -> str:
-    return model._meta.get_field(name).column
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 # Adding a tip reads what it depends on in one statement, written out once: built by the ORM
 # (with a query per check) it was half the cost of adding a tip, most of it compiling the
 # queries anew on every request; run, this statement takes microseconds.
-_CELL_SQL = (
-    "SELECT k.{step}, k.{hold}, m.{current_case}, "
-    "(SELECT COUNT(*) FROM {tip} t WHERE t.{tip_guest} = %s AND t.{tip_created} >= %s), "
-    "EXISTS (SELECT 1 FROM {column} c WHERE c.{column_pk} = %s AND c.{column_matrix} = %s), "
-    "(SELECT t.{tip_pk} FROM {tip} t WHERE t.{tip_key} = %s), {organisation_fields} "
-    "FROM {goal} g "
-    "JOIN {case} k ON k.{case_pk} = g.{goal_case} "
-    "JOIN {meeting} m ON m.{meeting_pk} = k.{case_meeting} "
-    "LEFT JOIN {organisation} o ON o.{organisation_pk} = %s AND o.{organisation_network} = %s "
-    "WHERE g.{goal_case} = %s AND g.{goal_domain} = %s"
-).format(
-    step=_column(CaseDiscussion, "step"),
-    hold=_column(CaseDiscussion, "hold_phone_tips"),
-    current_case=_column(Meeting, "current_case"),
-    tip=Tip._meta.db_table,
-    tip_pk=Tip._meta.pk.column,
-    tip_guest=_column(Tip, "guest"),
-    tip_created=_column(Tip, "created_at"),
-    tip_key=_column(Tip, "key"),
-    column=Column._meta.db_table,
-    column_pk=Column._meta.pk.column,
-    column_matrix=_column(Column, "matrix"),
-    organisation_fields=", ".join(f"o.{f.column}" for f in Organisation._meta.concrete_fields),
-    goal=DomainGoal._meta.db_table,
-    goal_case=_column(DomainGoal, "case"),
-    goal_domain=_column(DomainGoal, "domain"),
-    case=CaseDiscussion._meta.db_table,
-    case_pk=CaseDiscussion._meta.pk.column,
-    case_meeting=_column(CaseDiscussion, "meeting"),
-    meeting=Meeting._meta.db_table,
-    meeting_pk=Meeting._meta.pk.column,
-    organisation=Organisation._meta.db_table,
-    organisation_pk=Organisation._meta.pk.column,
-    organisation_network=_column(Organisation, "network"),
-)
+@functools.cache
+def _cell_sql() -> str:
+    organisation_fields = [
+        f"o.{connection.ops.quote_name(field.column)}"
+        for field in Organisation._meta.concrete_fields
+    ]
+    goal_case, case_meeting = _column(DomainGoal, "case"), _column(CaseDiscussion, "meeting")
+    sql = (
+        f"SELECT k.{_column(CaseDiscussion, 'step')}, "
+        f"k.{_column(CaseDiscussion, 'hold_phone_tips')}, "
+        f"m.{_column(Meeting, 'current_case')}, "
+        f"(SELECT COUNT(*) FROM {_table(Tip)} t WHERE t.{_column(Tip, 'guest')} = %s "
+        f"AND t.{_column(Tip, 'created_at')} >= %s), "
+        f"EXISTS (SELECT 1 FROM {_table(Column)} c WHERE c.{_column(Column, 'id')} = %s "
+        f"AND c.{_column(Column, 'matrix')} = %s), "
+        f"(SELECT t.{_column(Tip, 'id')} FROM {_table(Tip)} t WHERE t.{_column(Tip, 'key')} = %s), "
+        f"{', '.join(organisation_fields)} "
+        f"FROM {_table(DomainGoal)} g "
+        f"JOIN {_table(CaseDiscussion)} k ON k.{_column(CaseDiscussion, 'id')} = g.{goal_case} "
+        f"JOIN {_table(Meeting)} m ON m.{_column(Meeting, 'id')} = k.{case_meeting} "
+        f"LEFT JOIN {_table(Organisation)} o ON o.{_column(Organisation, 'id')} = %s "
+        f"AND o.{_column(Organisation, 'network')} = %s "
+        f"WHERE g.{goal_case} = %s AND g.{_column(DomainGoal, 'domain')} = %s"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF g"  # the goal's row only (SQLite: the write lock is the file's)
+    return sql
 
 
 def _lock_cell(
@@ -118,9 +115,6 @@ def _lock_cell(
     stays locked until the write commits, so that the domain cannot be unmarked under the new
     tip (services.live.unmark_domain locks it too)."""
     network = case.meeting.network
-    sql = _CELL_SQL
-    if connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF g"  # the goal's row only (SQLite: the write lock is the file's)
     params = [
         guest.pk if guest is not None else None,
         connection.ops.adapt_datetimefield_value(count_since),
@@ -133,7 +127,7 @@ def _lock_cell(
         domain_id,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_cell_sql(), params)
         row = cursor.fetchone()
     if row is None:
         return None
