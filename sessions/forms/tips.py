@@ -65,7 +65,7 @@ class TipForm(FreeTextForm, KeyedForm):
     given_by = forms.CharField(label=_("Given by"), max_length=100, required=False)
     organisation = CheckedLaterChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.none(),
+        queryset=None,  # the network's, once the form is drawn (`_offer_organisations`)
         required=False,
         empty_label=_("— none —"),
         error_messages={"invalid_choice": _("Pick an organisation of this network.")},
@@ -74,11 +74,22 @@ class TipForm(FreeTextForm, KeyedForm):
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        if not self.is_bound:
+            self._offer_organisations()
+            if case.spotlight_id:
+                self.initial.setdefault("column", case.spotlight_id)
+
+    def _offer_organisations(self) -> None:
         self.fields["organisation"].queryset = Organisation.objects.filter(
-            network_id=case.meeting.network_id
+            network_id=self.case.meeting.network_id
         )
-        if not self.is_bound and case.spotlight_id:
-            self.initial.setdefault("column", case.spotlight_id)
+
+    def add_error(self, field, error):
+        # A posted form is drawn again only with a message: only then does it list the
+        # organisations (a tip that is saved needs no list).
+        if self.fields["organisation"].queryset is None:
+            self._offer_organisations()
+        super().add_error(field, error)
 
 
 class TipEditForm(FreeTextForm, forms.ModelForm):

@@ -70,6 +70,7 @@ def test_a_beamer_poll_with_a_strange_version_gets_the_content(client, case_brin
 
 def test_a_tip_with_an_organisation_of_another_network_says_so(eclient, case, zuid):
     theirs = OrganisationFactory(network=zuid, name="Buurthuis Zuid")
+    ours = OrganisationFactory(network=case.meeting.network, name="Buurthuis Noord")
     response = eclient.post(
         reverse("casework:add_tip", args=[case.pk]),
         tip_payload(case, organisation=theirs.pk),
@@ -79,6 +80,9 @@ def test_a_tip_with_an_organisation_of_another_network_says_so(eclient, case, zu
     assert "The tip was not added." in html
     assert "Pick an organisation of this network." in html
     assert "Wandelen met de hond van de buurvrouw" in html
+    # The form drawn again lists the network's organisations (and only those).
+    assert f'<option value="{ours.pk}">Buurthuis Noord</option>' in html
+    assert "Buurthuis Zuid" not in html
     assert not Tip.objects.exists()
 
 
