@@ -81,23 +81,23 @@ def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
     return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
 
 
-def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> HttpResponse:
+def beamer_wrapper(request: HtmxHttpRequest, meeting: Meeting) -> dict:
+    """What each screen gets of its own around the shared content: its poll pass, the clock."""
     poll_pass = [meeting.pk, request.user.pk, session_digest(request.session.session_key or "")]
-    context = {
+    return {
         "meeting": meeting,
         "version": meeting.version,
         "server_now": timezone.now(),
         "poll_pass": signing.dumps(poll_pass, salt=PASS_SALT, compress=True),
         "shared_content": shared_content(request, meeting),
     }
-    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_poll(viewer_for(request), pk)
-    return render_beamer(request, meeting, BEAMER)
+    return render(request, BEAMER, beamer_wrapper(request, meeting))
 
 
 def _session_of_pass(request: HttpRequest, token: str, meeting_pk: int) -> str | None:
@@ -134,4 +134,6 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_poll(viewer_for(request), pk)
     if is_whole_number(seen) and meeting.version == int(seen):
         not_activity(request)  # only the pass was renewed: nothing happened in the room
-    return render_beamer(request, meeting, f"{BEAMER}#content")
+    # The wrapper uses nothing of the request's template context (no form, no user): drawn
+    # without it, the context processors are not run on every screen after every change.
+    return HttpResponse(render_to_string(f"{BEAMER}#content", beamer_wrapper(request, meeting)))
