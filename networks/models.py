@@ -201,9 +201,9 @@ class AccessEvent(models.Model):
 
     Written by `networks.access.fetch`, where access is decided, for every page, fragment,
     PDF and export that shows or changes care data: every change, and a look once per screen,
-    page and client in five minutes (`networks.access.LOOK_WINDOW`). Append-only. The client and meeting are
-    kept as plain numbers, not links: the log outlives an erased client, and holds nothing of
-    what was erased but that number.
+    page and client in five minutes (`networks.access.LOOK_WINDOW`). Append-only. The client
+    and meeting are kept as plain numbers, not links: the log outlives an erased client, and
+    holds nothing of what was erased but that number.
     """
 
     class Kind(models.TextChoices):

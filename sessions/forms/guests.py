@@ -124,13 +124,16 @@ class PhoneCellForm(FreeTextForm, forms.Form):
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        if isinstance(self.fields["domain"], forms.ModelChoiceField):  # not PhoneTipForm's
-            self.fields["domain"].queryset = Domain.objects.filter(
-                pk__in=case.goals.values("domain_id")
-            ).order_by("order")
-            self.fields["column"].queryset = Column.objects.filter(
-                matrix_id=case.meeting.network.matrix_id
-            ).order_by("order")
+        self.offer_cells(case)
+
+    def offer_cells(self, case: CaseDiscussion) -> None:
+        """The marked domains and the placemat's columns the posted cell is checked against."""
+        self.fields["domain"].queryset = Domain.objects.filter(
+            pk__in=case.goals.values("domain_id")
+        ).order_by("order")
+        self.fields["column"].queryset = Column.objects.filter(
+            matrix_id=case.meeting.network.matrix_id
+        ).order_by("order")
 
 
 class PhoneTipForm(KeyedForm, PhoneCellForm):
@@ -149,6 +152,9 @@ class PhoneTipForm(KeyedForm, PhoneCellForm):
         required=_("Pick a column."),
         invalid=_("Pick a column of the placemat."),
     )
+
+    def offer_cells(self, case: CaseDiscussion) -> None:
+        pass  # ids, checked with the write
 
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
         super().__init__(*args, case=case, **kwargs)
