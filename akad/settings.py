@@ -128,20 +128,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # default; with REDIS_URL (e.g. redis://127.0.0.1:6379/0) one cache for all app processes, so
 # a changed beamer is rendered once in the whole installation instead of once per process.
 REDIS_URL = env("REDIS_URL")
+# "access-log": which looks the access log has a row for already (networks.access: one per
+# screen, page and client within five minutes). Small entries, kept apart so that they never
+# push a render or a throttle's count out of the default cache.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "akad",
-        }
+        },
+        "access-log": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "akad-access-log",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 500},
-        }
+        },
+        "access-log": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "access-log",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
     }
 
 AUTH_USER_MODEL = "networks.User"

@@ -36,11 +36,13 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.crypto import salted_hmac
 
 from akad.proxies import client_address
 
@@ -351,6 +353,45 @@ def log_export(
     )
 
 
+# The access log (NEN 7513) records who looked at which client's data, when and on which page;
+# not every repeat of the same look. A beamer or a phone redraws after every change in the
+# room (every tip): one row per screen per change would be most of the log, and a write on
+# the hottest requests. So a view is logged once per screen (login session), page, address,
+# client and meeting within LOOK_WINDOW: a screen that keeps looking gets a row at least
+# every LOOK_WINDOW; another page, client, meeting or screen gets its own row; a change is
+# always logged. What was logged is remembered in the cache below, not in the session: a
+# session write per look would cost a query and could overwrite what a concurrent request of
+# the same session wrote. The cache is per process unless shared (REDIS_URL): a look served
+# by another process is logged again, a duplicate row, never a missing one.
+LOOK_WINDOW = 5 * 60  # seconds
+LOOKS_CACHE = "access-log"  # settings.CACHES: its own, so that looks never evict renders
+
+
+def _look_key(viewer: Viewer, *, page: str, path: str, **about) -> str | None:
+    """The cache key of this look: a keyed hash (the session key is a secret)."""
+    session = getattr(viewer.request, "session", None)
+    session_key = getattr(session, "session_key", None)
+    if not session_key:
+        return None
+    parts = [session_key, page, path, *(f"{name}={about[name]}" for name in sorted(about))]
+    digest = salted_hmac("akad.access-log", "\0".join(parts), algorithm="sha256")
+    return f"look:{digest.hexdigest()}"
+
+
+def _seen(key: str) -> bool:
+    try:
+        return caches[LOOKS_CACHE].get(key) is not None
+    except Exception:  # noqa: BLE001 (a cache fault costs a duplicate row, never a missing one)
+        return False
+
+
+def _remember(key: str) -> None:
+    try:
+        caches[LOOKS_CACHE].set(key, 1, LOOK_WINDOW)
+    except Exception:  # noqa: BLE001, S110 (not remembered: the next look is logged again)
+        pass
+
+
 def log_access(
     viewer: Viewer,
     *,
@@ -358,8 +399,12 @@ def log_access(
     client: int | None = None,
     meeting: int | None = None,
     kind: str | None = None,
-) -> AccessEvent:
-    """Append who looked at (GET) or changed (any other method) which client's data, where."""
+) -> AccessEvent | None:
+    """Append who looked at (GET) or changed (any other method) which client's data, where.
+
+    A view the same screen logged within LOOK_WINDOW adds nothing (None); a change always
+    adds its row.
+    """
     request = viewer.request
     # An export's query string is what it holds (the access log's filter): it goes with it.
     address = request.get_full_path() if kind == AccessEvent.Kind.EXPORT else request.path
@@ -368,22 +413,35 @@ def log_access(
         kind = (
             AccessEvent.Kind.VIEW if request.method in ("GET", "HEAD") else AccessEvent.Kind.CHANGE
         )
+    page, path = (match.view_name if match else "")[:100], address[:300]
+    look = None
+    if kind == AccessEvent.Kind.VIEW:
+        look = _look_key(
+            viewer, page=page, path=path, network=network_id, client=client, meeting=meeting
+        )
+        if look is not None and _seen(look):
+            return None
     if viewer.is_authenticated:
         actor = viewer.user.get_username()
     elif viewer.guest is not None:  # no account: the name they joined with, and their row
         actor = f"{viewer.guest.display_name} (guest {viewer.guest.pk})"
     else:
         actor = ""
-    return AccessEvent.objects.create(
+    event = AccessEvent.objects.create(
         network_id=network_id,
         user=viewer.user if viewer.is_authenticated else None,
         actor=actor[:200],
         kind=kind,
         client_number=client,
         meeting_number=meeting,
-        page=(match.view_name if match else "")[:100],
-        path=address[:300],
+        page=page,
+        path=path,
     )
+    if look is not None:
+        # Remembered once the row is committed: a look whose row was rolled back is logged
+        # at the next one.
+        transaction.on_commit(lambda: _remember(look))
+    return event
 
 
 def network_for(viewer: Viewer, pk: int) -> Network:

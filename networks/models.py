@@ -200,9 +200,10 @@ class AccessEvent(models.Model):
     """One look at, or change of, a client's data (NEN 7513): who, when, which page.
 
     Written by `networks.access.fetch`, where access is decided, for every page, fragment,
-    PDF and export that shows or changes care data. Append-only. The client and meeting are
-    kept as plain numbers, not links: the log outlives an erased client, and holds nothing of
-    what was erased but that number.
+    PDF and export that shows or changes care data: every change, and a look once per screen,
+    page and client in five minutes (`networks.access.LOOK_WINDOW`). Append-only. The client
+    and meeting are kept as plain numbers, not links: the log outlives an erased client, and
+    holds nothing of what was erased but that number.
     """
 
     class Kind(models.TextChoices):

@@ -290,9 +290,12 @@ class CaseDiscussion(models.Model):
 
     def step_timer_runs(self, now: datetime) -> bool:
         """Whether the current step's countdown still means something at `now`."""
-        return (
-            self.step_started_at is not None and now - self.step_started_at < self.STEP_TIMER_LIMIT
-        )
+        return self.timer_runs(self.step_started_at, now)
+
+    @classmethod
+    def timer_runs(cls, step_started_at: datetime | None, now: datetime) -> bool:
+        """Whether a step that began at `step_started_at` still counts down at `now`."""
+        return step_started_at is not None and now - step_started_at < cls.STEP_TIMER_LIMIT
 
     def clean(self) -> None:
         """What a case links to belongs to its meeting's network (the admin writes past the

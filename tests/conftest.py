@@ -24,10 +24,12 @@ def plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Primary keys repeat between tests on SQLite: start every test with an empty cache."""
-    from django.core.cache import cache
+    """Primary keys repeat between tests on SQLite: start every test with empty caches (the
+    renders, and the access log's looks)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

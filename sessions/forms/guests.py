@@ -12,6 +12,7 @@ from networks.models import Organisation
 from ..models import TIP_MAX_LENGTH, CaseDiscussion, Guest, Meeting
 from .freetext import FreeTextForm
 from .keyed import KeyedForm
+from .tips import CellField
 
 NAME_MAX_LENGTH = Guest._meta.get_field("display_name").max_length
 ORGANISATION_MAX_LENGTH = Guest._meta.get_field("organisation_name").max_length
@@ -123,6 +124,10 @@ class PhoneCellForm(FreeTextForm, forms.Form):
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        self.offer_cells(case)
+
+    def offer_cells(self, case: CaseDiscussion) -> None:
+        """The marked domains and the placemat's columns the posted cell is checked against."""
         self.fields["domain"].queryset = Domain.objects.filter(
             pk__in=case.goals.values("domain_id")
         ).order_by("order")
@@ -132,7 +137,24 @@ class PhoneCellForm(FreeTextForm, forms.Form):
 
 
 class PhoneTipForm(KeyedForm, PhoneCellForm):
-    """A new tip from a phone; its key makes a double tap or a resend store one tip."""
+    """A new tip from a phone; its key makes a double tap or a resend store one tip.
+
+    Its cell comes as ids (`CellField`): services.guests.add_guest_tip checks them with the
+    write, in the query that locks the domain's goal (the phone's page lists the options
+    from the room's placemat, not from these fields).
+    """
+
+    domain = CellField(
+        label=_("Domain"), required=_("Pick a domain."), invalid=_("Pick a marked domain.")
+    )
+    column = CellField(
+        label=_("Column"),
+        required=_("Pick a column."),
+        invalid=_("Pick a column of the placemat."),
+    )
+
+    def offer_cells(self, case: CaseDiscussion) -> None:
+        pass  # ids, checked with the write
 
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
         super().__init__(*args, case=case, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from matrices.models import Column, Domain
@@ -11,6 +12,36 @@ from networks.models import Organisation
 from ..models import CaseDiscussion, Decision, Tip
 from .freetext import FreeTextForm
 from .keyed import KeyedForm
+
+
+class CellField(forms.IntegerField):
+    """A domain or a column of the placemat, by its id, as the cell picker posts it.
+
+    Whether the id is one of this placemat's is checked where the tip is written
+    (services.tips.add_tip: with the domain's goal locked, one query for both), not with a
+    query per field here; a wrong one comes back as this field's error. The form's own
+    pages write the options out themselves from the placemat they show.
+    """
+
+    def __init__(self, *, required: str, invalid: str, **kwargs):
+        super().__init__(
+            min_value=1,
+            error_messages={"required": required, "invalid": invalid, "min_value": invalid},
+            **kwargs,
+        )
+
+
+class CheckedLaterChoiceField(forms.ModelChoiceField):
+    """A list of the network's rows as a ModelChoiceField renders it, whose posted choice is
+    an id checked where the tip is written (with the cell, services.tips.add_tip), not with a
+    query here."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not str(value).isdigit() or int(value) < 1:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return int(value)
 
 
 class TipForm(FreeTextForm, KeyedForm):
@@ -23,26 +54,18 @@ class TipForm(FreeTextForm, KeyedForm):
         max_length=500,
         error_messages={"required": _("Write the tip first.")},
     )
-    domain = forms.ModelChoiceField(
-        label=_("Domain"),
-        queryset=Domain.objects.none(),
-        error_messages={
-            "required": _("Pick a domain."),
-            "invalid_choice": _("Pick a marked domain."),
-        },
+    domain = CellField(
+        label=_("Domain"), required=_("Pick a domain."), invalid=_("Pick a marked domain.")
     )
-    column = forms.ModelChoiceField(
+    column = CellField(
         label=_("Column"),
-        queryset=Column.objects.none(),
-        error_messages={
-            "required": _("Pick a column."),
-            "invalid_choice": _("Pick a column of the placemat."),
-        },
+        required=_("Pick a column."),
+        invalid=_("Pick a column of the placemat."),
     )
     given_by = forms.CharField(label=_("Given by"), max_length=100, required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = CheckedLaterChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.none(),
+        queryset=None,  # the network's, once the form is drawn (`_offer_organisations`)
         required=False,
         empty_label=_("— none —"),
         error_messages={"invalid_choice": _("Pick an organisation of this network.")},
@@ -51,14 +74,22 @@ class TipForm(FreeTextForm, KeyedForm):
     def __init__(self, *args, case: CaseDiscussion, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        network = case.meeting.network
-        self.fields["domain"].queryset = Domain.objects.filter(
-            pk__in=case.goals.values("domain_id")
+        if not self.is_bound:
+            self._offer_organisations()
+            if case.spotlight_id:
+                self.initial.setdefault("column", case.spotlight_id)
+
+    def _offer_organisations(self) -> None:
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            network_id=self.case.meeting.network_id
         )
-        self.fields["column"].queryset = Column.objects.filter(matrix_id=network.matrix_id)
-        self.fields["organisation"].queryset = Organisation.objects.filter(network=network)
-        if not self.is_bound and case.spotlight_id:
-            self.initial.setdefault("column", case.spotlight_id)
+
+    def add_error(self, field, error):
+        # A posted form is drawn again only with a message: only then does it list the
+        # organisations (a tip that is saved needs no list).
+        if self.fields["organisation"].queryset is None:
+            self._offer_organisations()
+        super().add_error(field, error)
 
 
 class TipEditForm(FreeTextForm, forms.ModelForm):
@@ -90,9 +121,11 @@ class TipEditForm(FreeTextForm, forms.ModelForm):
         self.fields["organisation"].empty_label = _("— none —")
         self.fields["text"].error_messages["required"] = _("A tip cannot be empty.")
         # The same words as the new-tip form for a cell or organisation that is not allowed.
-        for name in ("domain", "column", "organisation"):
-            choice = TipForm.base_fields[name].error_messages["invalid_choice"]
+        for name, code in [("domain", "invalid"), ("column", "invalid")]:
+            choice = TipForm.base_fields[name].error_messages[code]
             self.fields[name].error_messages["invalid_choice"] = choice
+        choice = TipForm.base_fields["organisation"].error_messages["invalid_choice"]
+        self.fields["organisation"].error_messages["invalid_choice"] = choice
 
 
 class ChooseForm(FreeTextForm, forms.Form):

@@ -231,15 +231,25 @@ def _check_open(guest: Guest, case: CaseDiscussion) -> GuestTips:
         .values_list("step", "hold_phone_tips", "meeting__current_case_id")
         .first()
     )
-    if now is None or now[2] != case.pk or guest_tips(now[0]) is GuestTips.CLOSED:
-        raise TipsClosed(_("The tips round for this case has ended. Your tip was not sent."))
-    case.step, case.hold_phone_tips = now[0], now[1]
-    return guest_tips(now[0])
+    if now is None:
+        raise _round_over()
+    step, hold, current_case_id = now
+    return _phase(case, step=step, hold=hold, current_case_id=current_case_id)
 
 
-def _own_existing(guest: Guest, key: uuid.UUID) -> Tip | None:
-    """A tip this guest sent before with this key (a retry whose answer was lost)."""
-    return Tip.objects.filter(key=key, guest=guest).first()
+def _round_over() -> TipsClosed:
+    return TipsClosed(_("The tips round for this case has ended. Your tip was not sent."))
+
+
+def _phase(
+    case: CaseDiscussion, *, step: str, hold: bool, current_case_id: int | None
+) -> GuestTips:
+    """What a phone tip does with the case as it is now (its step and hold, the meeting's
+    current case); TipsClosed once the round is over."""
+    if current_case_id != case.pk or guest_tips(step) is GuestTips.CLOSED:
+        raise _round_over()
+    case.step, case.hold_phone_tips = step, hold
+    return guest_tips(step)
 
 
 def add_guest_tip(
@@ -247,49 +257,70 @@ def add_guest_tip(
     guest: Guest,
     case: CaseDiscussion,
     key: uuid.UUID,
-    domain: Domain,
-    column: Column,
+    domain: Domain | int,
+    column: Column | int,
     text: str,
 ) -> tuple[Tip, bool]:
     """A tip from a phone, stored once per key. In the domains step it is parked (held until
     the tips step); in the tips step it is shown at once, or held when the facilitator holds
     phone tips. A retry of a tip already stored returns it, even after the step ended or with
-    the guest at their rate limit: it was sent in time."""
-    try:
-        phase = _check_open(guest, case)
-        since = timezone.now() - timedelta(minutes=1)
-        recent = list(
-            Tip.objects.filter(guest=guest, created_at__gte=since)
-            .order_by("created_at")
-            .values_list("created_at", flat=True)[:TIPS_PER_MINUTE]
-        )
-        if len(recent) >= TIPS_PER_MINUTE:
-            wait = int((recent[0] - since).total_seconds()) + 1
-            raise TooManyTips(
-                _("That is %(count)d tips in a minute: wait %(seconds)d seconds, then it is sent.")
-                % {"count": TIPS_PER_MINUTE, "seconds": wait},
-                retry_after=wait,
-            )
-    except (TipsClosed, TooManyTips):
-        existing = _own_existing(guest, key)
-        if existing is not None:
-            return existing, False
-        raise
+    the guest at their rate limit: it was sent in time.
+
+    Decided inside the write's transaction on what services.tips.add_tip reads in one
+    statement with the domain's goal locked: the step, the hold and the meeting's current
+    case as they are then (the facilitator may have moved on since the phone's page was
+    drawn), and the guest's tips of the last minute.
+    """
+    since = timezone.now() - timedelta(minutes=1)
+
+    def held(cell: tips.LockedCell) -> bool:
+        now = {"step": cell.step, "hold": cell.hold_phone_tips}
+        phase = _phase(case, **now, current_case_id=cell.current_case_id)
+        if cell.guest_tips_since >= TIPS_PER_MINUTE:
+            raise _too_many(guest, since)
+        return phase is GuestTips.PARKED or cell.hold_phone_tips
+
     # The beamer and the reports credit the giver as a tip typed on the console does: a
     # name and an organisation of the social map, or the typed organisation after the name.
     typed = guest.organisation_name
     given_by = f"{guest.display_name}, {typed}" if typed else guest.display_name
-    return tips.add_tip(
-        case=case,
-        key=key,
-        domain=domain,
-        column=column,
-        text=text,
-        given_by=given_by[:GIVEN_BY_MAX_LENGTH],
-        organisation=guest.organisation,
-        user=guest.user,
-        guest=guest,
-        held=phase is GuestTips.PARKED or case.hold_phone_tips,
+    try:
+        return tips.add_tip(
+            case=case,
+            key=key,
+            domain=domain,
+            column=column,
+            text=text,
+            given_by=given_by[:GIVEN_BY_MAX_LENGTH],
+            organisation=guest.organisation,
+            user=guest.user,
+            guest=guest,
+            held=held,
+            count_since=since,
+        )
+    except (TipsClosed, TooManyTips):
+        raise
+    except ValidationError:
+        # Refused (a domain not marked, an empty text): when the round is over, that is what
+        # the guest is told.
+        _check_open(guest, case)
+        raise
+
+
+def _too_many(guest: Guest, since) -> TooManyTips:
+    """The guest is at the limit: how long until the oldest of their last tips is a minute
+    old (the tips of the window, oldest first)."""
+    oldest = (
+        Tip.objects.filter(guest=guest, created_at__gte=since)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    wait = int((oldest - since).total_seconds()) + 1 if oldest is not None else 1
+    return TooManyTips(
+        _("That is %(count)d tips in a minute: wait %(seconds)d seconds, then it is sent.")
+        % {"count": TIPS_PER_MINUTE, "seconds": wait},
+        retry_after=wait,
     )
 
 

@@ -3,16 +3,20 @@ hide), and the choices after."""
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from matrices.models import Column, Domain
 from networks.models import Organisation
 
-from ..models import TIP_MAX_LENGTH, CaseDiscussion, Decision, Guest, Tip
+from ..models import TIP_MAX_LENGTH, CaseDiscussion, Decision, DomainGoal, Guest, Meeting, Tip
 from ..steps import GuestTips, guest_tips
 from ..text import tidy
 from .versions import touch
@@ -39,55 +43,187 @@ def _check_cell(case: CaseDiscussion, domain: Domain, column: Column) -> None:
         raise ValidationError(_("Mark the domain %(domain)s first.") % {"domain": domain})
 
 
+class LockedCell(NamedTuple):
+    """What a new tip's write depends on, read in one statement inside its transaction with
+    the domain's goal locked (`add_tip`): the case's step and hold and the meeting's current
+    case as they are then, and the guest's tips since `count_since`. A phone's tip is decided
+    on these (services.guests)."""
+
+    step: str
+    hold_phone_tips: bool
+    current_case_id: int | None
+    guest_tips_since: int
+    column_ok: bool
+    organisation: Organisation | None  # the one given, if it is the network's
+    stored_id: int | None  # a tip stored before with this key
+
+
+_ORGANISATION_FIELDS = [field.attname for field in Organisation._meta.concrete_fields]
+
+
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# Adding a tip reads what it depends on in one statement, written out once: built by the ORM
+# (with a query per check) it was half the cost of adding a tip, most of it compiling the
+# queries anew on every request; run, this statement takes microseconds.
+@functools.cache
+def _cell_sql() -> str:
+    organisation_fields = [
+        f"o.{connection.ops.quote_name(field.column)}"
+        for field in Organisation._meta.concrete_fields
+    ]
+    goal_case, case_meeting = _column(DomainGoal, "case"), _column(CaseDiscussion, "meeting")
+    sql = (
+        f"SELECT k.{_column(CaseDiscussion, 'step')}, "
+        f"k.{_column(CaseDiscussion, 'hold_phone_tips')}, "
+        f"m.{_column(Meeting, 'current_case')}, "
+        f"(SELECT COUNT(*) FROM {_table(Tip)} t WHERE t.{_column(Tip, 'guest')} = %s "
+        f"AND t.{_column(Tip, 'created_at')} >= %s), "
+        f"EXISTS (SELECT 1 FROM {_table(Column)} c WHERE c.{_column(Column, 'id')} = %s "
+        f"AND c.{_column(Column, 'matrix')} = %s), "
+        f"(SELECT t.{_column(Tip, 'id')} FROM {_table(Tip)} t WHERE t.{_column(Tip, 'key')} = %s), "
+        f"{', '.join(organisation_fields)} "
+        f"FROM {_table(DomainGoal)} g "
+        f"JOIN {_table(CaseDiscussion)} k ON k.{_column(CaseDiscussion, 'id')} = g.{goal_case} "
+        f"JOIN {_table(Meeting)} m ON m.{_column(Meeting, 'id')} = k.{case_meeting} "
+        f"LEFT JOIN {_table(Organisation)} o ON o.{_column(Organisation, 'id')} = %s "
+        f"AND o.{_column(Organisation, 'network')} = %s "
+        f"WHERE g.{goal_case} = %s AND g.{_column(DomainGoal, 'domain')} = %s"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF g"  # the goal's row only (SQLite: the write lock is the file's)
+    return sql
+
+
+def _lock_cell(
+    case: CaseDiscussion,
+    *,
+    key: uuid.UUID,
+    domain_id: int,
+    column_id: int,
+    organisation_id: int | None,
+    guest: Guest | None,
+    count_since: datetime | None,
+) -> LockedCell | None:
+    """The cell's statement; None when the domain is not marked for the case. The goal's row
+    stays locked until the write commits, so that the domain cannot be unmarked under the new
+    tip (services.live.unmark_domain locks it too)."""
+    network = case.meeting.network
+    params = [
+        guest.pk if guest is not None else None,
+        connection.ops.adapt_datetimefield_value(count_since),
+        column_id,
+        network.matrix_id,
+        Tip._meta.get_field("key").get_db_prep_value(key, connection),
+        organisation_id,
+        network.pk,
+        case.pk,
+        domain_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_cell_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    step, hold, current_case_id, since, column_ok, stored_id, *organisation = row
+    found = None
+    if organisation[0] is not None:
+        found = Organisation.from_db(connection.alias, _ORGANISATION_FIELDS, organisation)
+    return LockedCell(step, bool(hold), current_case_id, since, bool(column_ok), found, stored_id)
+
+
+class _Stored(Exception):
+    """Leaves the write's transaction: the tip with this key is stored already."""
+
+
 def add_tip(
     *,
     case: CaseDiscussion,
     key: uuid.UUID,
-    domain: Domain,
-    column: Column,
+    domain: Domain | int,
+    column: Column | int,
     text: str,
     given_by: str = "",
-    organisation: Organisation | None = None,
+    organisation: Organisation | int | None = None,
     user=None,
     guest: Guest | None = None,
-    held: bool = False,
+    held: bool | Callable[[LockedCell], bool] = False,
+    count_since: datetime | None = None,
 ) -> tuple[Tip, bool]:
     """Add a tip once: a second call with the same key returns the first tip, unchanged.
 
     Returns (tip, created). The unique key in the database makes this safe against a double
-    click or a retry racing the first request. A tip from a phone names its `guest`; a `held`
-    one waits for the facilitator's "show" (services.guests decides).
+    click or a retry racing the first request. The domain, column and organisation may be
+    given by their ids, as a form posts them: whether they are this placemat's and this
+    network's is checked here, in the statement that locks the domain's goal (`_lock_cell`),
+    and a wrong one is a ValidationError naming the field, as a form's would.
+
+    A tip from a phone names its `guest`; a `held` one waits for the facilitator's "show".
+    services.guests passes the rule that decides it from the cell as locked, which refuses
+    the tip (raises) when the round is over or the guest sent too many since `count_since`;
+    a retry of a stored tip is answered before any rule.
     """
     text = check_text(text, empty=_("Write the tip first."))
-    if organisation is not None and organisation.network_id != case.meeting.network_id:
-        raise ValidationError(_("Unknown organisation."))
+    domain_id, column_id = getattr(domain, "pk", domain), getattr(column, "pk", column)
+    organisation_id = getattr(organisation, "pk", organisation)
+    cell = None
     try:
         with transaction.atomic():
-            _check_cell(case, domain, column)
+            cell = _lock_cell(
+                case,
+                key=key,
+                domain_id=domain_id,
+                column_id=column_id,
+                organisation_id=organisation_id,
+                guest=guest,
+                count_since=count_since,
+            )
+            if cell is None or cell.stored_id is not None:
+                raise _Stored  # or the domain is not marked: below
+            tip_held = held(cell) if callable(held) else held
+            if not cell.column_ok:
+                raise ValidationError({"column": _("Pick a column of the placemat.")})
+            if organisation_id is not None and cell.organisation is None:
+                raise ValidationError({"organisation": _("Pick an organisation of this network.")})
             tip = Tip.objects.create(
                 key=key,
                 case=case,
-                domain=domain,
-                column=column,
+                domain_id=domain_id,
+                column_id=column_id,
                 text=text,
                 given_by=tidy(given_by).strip(),
-                organisation=organisation,
+                organisation=cell.organisation,
                 created_by=user if user is not None and user.is_authenticated else None,
                 guest=guest,
-                held=held,
+                held=tip_held,
             )
             # A new tip is on the beamer, not on the phones or the attendance: their polls
             # stay unchanged (one query) however fast the room writes.
             touch(case.meeting_id, room=False)
-    except IntegrityError:
+    except (IntegrityError, _Stored):
         # This key was used before (a double click, a retry, or a race): that tip is the one.
-        existing = Tip.objects.filter(key=key).first()
-        if existing is None or existing.case_id != case.pk:
-            raise ValidationError(_("This form was already used for another case.")) from None
-        if guest is not None and existing.guest_id != guest.pk:
-            raise ValidationError(_("This form was already used for another tip.")) from None
-        return existing, False
+        # Without a cell (cell is None) it may still be a retry, of a tip in a domain that has
+        # been unmarked since (moved first).
+        if cell is None and not Tip.objects.filter(key=key).exists():
+            raise ValidationError({"domain": _("Pick a marked domain.")}) from None
+        return stored_tip(case=case, key=key, guest=guest), False
     return tip, True
+
+
+def stored_tip(*, case: CaseDiscussion, key: uuid.UUID, guest: Guest | None = None) -> Tip:
+    """The tip stored before with this key (a retry), if it is this case's (and guest's)."""
+    existing = Tip.objects.filter(key=key).first()
+    if existing is None or existing.case_id != case.pk:
+        raise ValidationError(_("This form was already used for another case."))
+    if guest is not None and existing.guest_id != guest.pk:
+        raise ValidationError(_("This form was already used for another tip."))
+    return existing
 
 
 @transaction.atomic

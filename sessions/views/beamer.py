@@ -43,9 +43,9 @@ from akad.middleware import not_activity
 from networks import access
 from networks.access import viewer_for
 
-from ..models import Meeting
+from ..models import CaseDiscussion, Meeting
 from ..selectors.meetings import version_of
-from ..selectors.objects import meeting_for
+from ..selectors.objects import meeting_for_poll, meeting_shown
 from ..services.versions import SHARED_RENDER_SECONDS, render_key
 from ..steps import beamer_context
 
@@ -65,36 +65,39 @@ def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
 
     Everything in it follows from the version (every change the beamer shows raises it) and
     the language; the one thing that runs on by itself, whether a step's timer still counts
-    (not after 12 hours), is part of the key.
+    (not after 12 hours), is part of the key. `meeting` is as `meeting_for_poll` fetched it:
+    what the content shows is loaded only when it is rendered here.
     """
-    case = meeting.current_case
-    timer_runs = case is not None and case.step_timer_runs(timezone.now())
+    began = meeting.current_step_started_at
+    timer_runs = CaseDiscussion.timer_runs(began, timezone.now())
     key = render_key("beamer", meeting.pk, meeting.version, int(timer_runs))
     html = cache.get(key)
     if html is None:
-        context = {**beamer_context(meeting), "server_now": None}  # the wrapper has the clock
+        shown = meeting_shown(meeting.pk)
+        meeting.network = shown.network  # the page's title shows it too
+        context = {**beamer_context(shown), "server_now": None}  # the wrapper has the clock
         html = render_to_string(f"{BEAMER}#shared-content", context, request=request)
         cache.set(key, html, SHARED_RENDER_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
 
 
-def render_beamer(request: HtmxHttpRequest, meeting: Meeting, template: str) -> HttpResponse:
+def beamer_wrapper(request: HtmxHttpRequest, meeting: Meeting) -> dict:
+    """What each screen gets of its own around the shared content: its poll pass, the clock."""
     poll_pass = [meeting.pk, request.user.pk, session_digest(request.session.session_key or "")]
-    context = {
+    return {
         "meeting": meeting,
         "version": meeting.version,
         "server_now": timezone.now(),
         "poll_pass": signing.dumps(poll_pass, salt=PASS_SALT, compress=True),
         "shared_content": shared_content(request, meeting),
     }
-    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for(viewer_for(request), pk)
-    return render_beamer(request, meeting, BEAMER)
+    meeting = meeting_for_poll(viewer_for(request), pk)
+    return render(request, BEAMER, beamer_wrapper(request, meeting))
 
 
 def _session_of_pass(request: HttpRequest, token: str, meeting_pk: int) -> str | None:
@@ -128,7 +131,9 @@ def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         access.require(not access.has_guest_pass(request))  # a guest's phone: 403, no login
         login = f"{reverse('accounts:login')}?next={reverse('casework:beamer', args=[pk])}"
         return HttpResponseClientRedirect(login) if request.htmx else HttpResponse(status=401)
-    meeting = meeting_for(viewer_for(request), pk)
+    meeting = meeting_for_poll(viewer_for(request), pk)
     if is_whole_number(seen) and meeting.version == int(seen):
         not_activity(request)  # only the pass was renewed: nothing happened in the room
-    return render_beamer(request, meeting, f"{BEAMER}#content")
+    # The wrapper uses nothing of the request's template context (no form, no user): drawn
+    # without it, the context processors are not run on every screen after every change.
+    return HttpResponse(render_to_string(f"{BEAMER}#content", beamer_wrapper(request, meeting)))

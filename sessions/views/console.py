@@ -91,10 +91,11 @@ def follow_tips(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, f"{TIPS}#follow", console_context(case))
 
 
-def lead_case(request: HttpRequest, pk: int) -> CaseDiscussion:
-    """The case (404 outside the viewer's networks), if the viewer runs sessions (else 403)."""
+def lead_case(request: HttpRequest, pk: int, *, fetch=case_for) -> CaseDiscussion:
+    """The case (404 outside the viewer's networks), if the viewer runs sessions (else 403);
+    `fetch` says what is loaded with it (selectors.objects)."""
     viewer = viewer_for(request)
-    case = case_for(viewer, pk)
+    case = fetch(viewer, pk)
     access.require(viewer.can_lead(case.meeting.network_id))
     return case
 

@@ -111,7 +111,11 @@ def _my_tips(request, guest, meeting) -> HttpResponse:
 def phone_add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A tip from the phone, stored once per form key whatever the number of sends."""
     guest, meeting = guest_and_meeting(request, pk)
-    case = meeting.cases.filter(pk=posted_id(request, "case") or 0).first()
+    posted = posted_id(request, "case")
+    if posted is not None and posted == meeting.current_case_id:
+        case = meeting.current_case  # loaded with the guest: no query
+    else:  # a tip sent for a case that is no longer on (its retry may still be stored)
+        case = meeting.cases.filter(pk=posted or 0).first()
     if case is not None:
         case.meeting = meeting  # loaded with the guest, network included
     if case is None:
@@ -141,7 +145,14 @@ def phone_add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, guest, meeting, 422, " ".join(error.messages), form)
     if is_phone_js(request):
-        return _my_tips(request, guest, meeting)
+        # The "your tips" list alone (what phone.js swaps in): not the room around it, which
+        # the phone's next poll brings.
+        shown = meeting.current_case
+        context = {
+            "my_tips": own_tips(guest, shown),
+            "guest_tips": guest_tips(shown.step).value if shown is not None else None,
+        }
+        return render(request, f"{PHONE}#my-tips", context)
     messages.success(request, _("Your tip was sent."))
     return redirect("casework:phone", pk=meeting.pk)
 

@@ -20,7 +20,7 @@ from akad.http import HtmxHttpRequest, posted_id
 from networks.access import viewer_for
 
 from ..forms.tips import ChooseForm, TipEditForm, TipForm
-from ..selectors.objects import case_for
+from ..selectors.objects import case_for, case_for_tip
 from ..selectors.placemat import case_tip, merge_choices, placemat
 from ..services import tips
 from .console import (
@@ -44,7 +44,7 @@ def add_tip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     keeps the chosen cell for the next tip; the console's JavaScript empties the text, the
     giver and the organisation.
     """
-    case = lead_case(request, pk)
+    case = lead_case(request, pk, fetch=case_for_tip)
     form = TipForm(request.POST, case=case)
     tip = created = None
     if form.is_valid():

@@ -3,6 +3,7 @@ append-only; the coordinator reads it, and downloads it as a CSV file."""
 
 import csv
 import io
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -329,3 +330,137 @@ def test_the_files_queries_do_not_grow_with_its_lines(coordinator_client, facili
     few = queries()
     lines(300)
     assert queries() == few
+
+
+# One row per look: a screen that keeps showing the same client's data ----------------------
+#
+# What was logged is remembered once the row is committed (transaction.on_commit); a test runs
+# inside a transaction, so each request here runs its on-commit callbacks as production does.
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    def run(request):
+        with django_capture_on_commit_callbacks(execute=True):
+            return request()
+
+    return run
+
+
+def changed(case):
+    """A change in the room: the meeting gets a new version, every screen redraws."""
+    TipFactory(case=case)
+    go_to_step(case=case, step=Step.TIPS)
+
+
+def test_a_screen_that_keeps_polling_logs_its_look_once(client, case_bringer, case, send):
+    go_to_step(case=case, step=Step.TIPS)
+    client.force_login(case_bringer)
+    send(lambda: client.get(reverse("casework:beamer", args=[case.meeting_id])))
+    poll = reverse("casework:beamer_poll", args=[case.meeting_id])
+    for _version in range(3):
+        changed(case)
+        assert send(lambda: client.get(poll, **HTMX)).status_code == 200
+    assert [(e.page, e.client_number) for e in events()] == [
+        ("casework:beamer", None),
+        ("casework:beamer_poll", None),
+    ]
+
+
+def test_another_client_another_page_or_another_screen_is_another_look(
+    client, case_bringer, case, send
+):
+    go_to_step(case=case, step=Step.TIPS)
+    client.force_login(case_bringer)
+    review = reverse("casework:review", args=[case.pk])
+    send(lambda: client.get(review))
+    send(lambda: client.get(review))  # the same look again: no row
+    other_case = CaseDiscussionFactory(meeting=case.meeting, client__pseudonym="Zwaluw")
+    send(lambda: client.get(reverse("casework:review", args=[other_case.pk])))
+    send(lambda: client.get(reverse("casework:console", args=[case.pk])))
+    second_screen = english_client(case_bringer)  # another login session: its own look
+    send(lambda: second_screen.get(review))
+    assert [(e.page, e.client_number) for e in events()] == [
+        ("casework:review", case.client_id),
+        ("casework:review", other_case.client_id),
+        ("casework:console", case.client_id),
+        ("casework:review", case.client_id),
+    ]
+
+
+def test_a_phone_logs_the_case_it_shows_once_and_the_next_case_again(case, send):
+    from tests.guests import join_as
+
+    go_to_step(case=case, step=Step.TIPS)
+    phone = join_as(case.meeting, "Anna")
+    poll = reverse("casework:phone_poll", args=[case.meeting_id])
+    send(lambda: phone.get(poll, **HTMX))
+    changed(case)
+    send(lambda: phone.get(poll, **HTMX))  # the same client: no row
+    other_case = CaseDiscussionFactory(meeting=case.meeting, client__pseudonym="Zwaluw")
+    go_to_step(case=other_case, step=Step.PRESENTATION)
+    send(lambda: phone.get(poll, **HTMX))
+    assert [(e.page, e.client_number) for e in events()] == [
+        ("casework:phone_poll", case.client_id),
+        ("casework:phone_poll", other_case.client_id),
+    ]
+
+
+def test_a_screen_that_keeps_looking_gets_a_row_every_window(client, case_bringer, case, send):
+    from networks.access import LOOK_WINDOW
+
+    go_to_step(case=case, step=Step.TIPS)
+    start = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(case_bringer)
+        console = reverse("casework:console", args=[case.pk])
+        send(lambda: client.get(console))
+        clock.shift(timedelta(seconds=LOOK_WINDOW - 1))
+        send(lambda: client.get(console))
+        clock.shift(timedelta(seconds=2))
+        send(lambda: client.get(console))
+    assert [e.at for e in events()] == [start, start + timedelta(seconds=LOOK_WINDOW + 1)]
+
+
+def test_every_change_is_logged(fclient, case, send):
+    go_to_step(case=case, step=Step.TIPS)
+    goal, column = case.goals.first(), case.meeting.network.matrix.columns.first()
+    url = reverse("casework:add_tip", args=[case.pk])
+    for text in ("Buurtkamer", "Wandelgroep"):
+        data = {"key": str(uuid.uuid4()), "text": text, "domain": goal.domain_id}
+        send(lambda data=data: fclient.post(url, {**data, "column": column.pk}, **HTMX))
+    send(lambda: fclient.get(reverse("casework:console", args=[case.pk])))
+    send(lambda: fclient.get(reverse("casework:console", args=[case.pk])))
+    assert [(e.kind, e.page) for e in events()] == [
+        ("change", "casework:add_tip"),
+        ("change", "casework:add_tip"),
+        ("view", "casework:console"),
+    ]
+
+
+def test_a_look_whose_row_was_rolled_back_is_logged_at_the_next_one(rf, facilitator, case, send):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+    from django.urls import resolve
+
+    from networks.access import Viewer, log_access
+
+    path = reverse("casework:console", args=[case.pk])
+    request = rf.get(path)
+    request.user, request.resolver_match = facilitator, resolve(path)
+    request.session = SessionStore()
+    request.session.create()
+    viewer = Viewer(facilitator, request)
+    look = {"network_id": case.meeting.network_id, "client": case.client_id}
+
+    def rolled_back():
+        with transaction.atomic():
+            assert log_access(viewer, **look) is not None
+            raise RuntimeError("the request failed after the fetch")
+
+    with pytest.raises(RuntimeError):
+        send(rolled_back)
+    assert events() == []
+    assert send(lambda: log_access(viewer, **look)) is not None
+    assert send(lambda: log_access(viewer, **look)) is None
+    assert len(events()) == 1

@@ -70,6 +70,7 @@ def test_a_beamer_poll_with_a_strange_version_gets_the_content(client, case_brin
 
 def test_a_tip_with_an_organisation_of_another_network_says_so(eclient, case, zuid):
     theirs = OrganisationFactory(network=zuid, name="Buurthuis Zuid")
+    ours = OrganisationFactory(network=case.meeting.network, name="Buurthuis Noord")
     response = eclient.post(
         reverse("casework:add_tip", args=[case.pk]),
         tip_payload(case, organisation=theirs.pk),
@@ -79,6 +80,61 @@ def test_a_tip_with_an_organisation_of_another_network_says_so(eclient, case, zu
     assert "The tip was not added." in html
     assert "Pick an organisation of this network." in html
     assert "Wandelen met de hond van de buurvrouw" in html
+    # The form drawn again lists the network's organisations (and only those).
+    assert f'<option value="{ours.pk}">Buurthuis Noord</option>' in html
+    assert "Buurthuis Zuid" not in html
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("column", "theirs", "Pick a column of the placemat."),
+        ("column", "abc", "Pick a column of the placemat."),
+        ("domain", "unmarked", "Pick a marked domain."),
+        ("domain", "-3", "Pick a marked domain."),
+        ("domain", "", "Pick a domain."),
+        ("organisation", "x1", "Pick an organisation of this network."),
+    ],
+)
+def test_a_tip_for_a_cell_not_on_the_placemat_says_which_field(
+    eclient, case, zuid, field, value, message
+):
+    """The cell comes as ids; the service checks them with the write and says which one is
+    wrong, next to its field, as the form would."""
+    if value == "theirs":
+        value = zuid.matrix.columns.order_by("order").first().pk
+    if value == "unmarked":
+        marked = case.goals.values_list("domain_id", flat=True)
+        domains = Domain.objects.filter(domain_set=case.meeting.network.matrix.domain_set)
+        value = domains.exclude(pk__in=marked).first().pk
+    response = eclient.post(
+        reverse("casework:add_tip", args=[case.pk]), tip_payload(case, **{field: value}), **HTMX
+    )
+    html = response.content.decode()
+    assert "The tip was not added." in html and message in html
+    assert "Wandelen met de hond van de buurvrouw" in html
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, message",
+    [("column", "Pick a column of the placemat."), ("domain", "Pick a marked domain.")],
+)
+def test_a_phone_tip_for_a_cell_not_on_the_placemat_says_so(case, zuid, field, message):
+    from tests.guests import PHONE, join_as
+
+    go_to_step(case=case, step=Step.TIPS)
+    phone = join_as(case.meeting)
+    elsewhere = {
+        "column": zuid.matrix.columns.order_by("order").first().pk,
+        "domain": Domain.objects.exclude(pk__in=case.goals.values("domain_id")).first().pk,
+    }
+    payload = {**tip_payload(case, **{field: elsewhere[field]}), "case": case.pk}
+    response = phone.post(
+        reverse("casework:phone_add_tip", args=[case.meeting_id]), payload, **PHONE
+    )
+    assert response.status_code == 422 and response.content.decode() == message
     assert not Tip.objects.exists()
 
 
