@@ -24,16 +24,13 @@ screen's own poll pass and the server's clock is made per request.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
@@ -44,20 +41,14 @@ from networks import access
 from networks.access import viewer_for
 
 from ..models import CaseDiscussion, Meeting
-from ..selectors.meetings import version_of
 from ..selectors.objects import meeting_for_poll, meeting_shown
 from ..services.versions import SHARED_RENDER_SECONDS, render_key
 from ..steps import beamer_context
+from .polling import make_session_pass, unchanged_in_session
 
-PASS_SALT = "akad.beamer-poll"
-PASS_MAX_AGE = 10 * 60  # seconds; after that the poll takes the full path once and renews it
+PASS_SALT = "akad.beamer-poll"  # its pass is bound to the login session (polling)
 
 BEAMER = "sessions/beamer.html"
-
-
-def session_digest(session_key: str) -> str:
-    """What the pass holds of the session: a keyed hash (the pass is in the page and URL)."""
-    return salted_hmac(PASS_SALT, session_key, algorithm="sha256").hexdigest()
 
 
 def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
@@ -83,12 +74,12 @@ def shared_content(request: HtmxHttpRequest, meeting: Meeting) -> str:
 
 def beamer_wrapper(request: HtmxHttpRequest, meeting: Meeting) -> dict:
     """What each screen gets of its own around the shared content: its poll pass, the clock."""
-    poll_pass = [meeting.pk, request.user.pk, session_digest(request.session.session_key or "")]
+    poll_pass = make_session_pass(request, salt=PASS_SALT, pk=meeting.pk, meeting_pk=meeting.pk)
     return {
         "meeting": meeting,
         "version": meeting.version,
         "server_now": timezone.now(),
-        "poll_pass": signing.dumps(poll_pass, salt=PASS_SALT, compress=True),
+        "poll_pass": poll_pass,
         "shared_content": shared_content(request, meeting),
     }
 
@@ -100,33 +91,12 @@ def beamer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, BEAMER, beamer_wrapper(request, meeting))
 
 
-def _session_of_pass(request: HttpRequest, token: str, meeting_pk: int) -> str | None:
-    """The session key the pass was made for, if it is this request's and this meeting's.
-
-    Read from the cookie, not from `request.session`: loading the session would cost the
-    query the poll is meant to save (and count as activity).
-    """
-    try:
-        meeting_id, _user_id, digest = signing.loads(token, salt=PASS_SALT, max_age=PASS_MAX_AGE)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    if meeting_id != meeting_pk or not session_key:
-        return None
-    if not constant_time_compare(digest, session_digest(session_key)):
-        return None
-    return session_key
-
-
 @require_GET
 def poll(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """204 when nothing changed (one query); otherwise the new beamer content."""
-    token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
-    session_key = _session_of_pass(request, token, pk) if token else None
-    if session_key and is_whole_number(seen):
-        version = version_of(pk, session_key=session_key)
-        if version is not None and version == int(seen):
-            return HttpResponse(status=204)
+    if unchanged_in_session(request, pk, salt=PASS_SALT):
+        return HttpResponse(status=204)
+    seen = request.GET.get("v", "")
     if not request.user.is_authenticated:
         access.require(not access.has_guest_pass(request))  # a guest's phone: 403, no login
         login = f"{reverse('accounts:login')}?next={reverse('casework:beamer', args=[pk])}"

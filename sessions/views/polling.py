@@ -47,7 +47,7 @@ def unchanged(
     return version is not None and version == int(seen)
 
 
-# A pass bound to the login session: for the screens behind a login (the console). It holds a
+# A pass bound to the login session: for the screens behind a login (beamer, console). It holds a
 # keyed hash of the session key, and the one query of an unchanged poll asks for the version
 # only while that session lasts (selectors.meetings.version_of): after a logout or a time-out
 # the poll takes the full path, which sends it to the login.
