@@ -140,13 +140,18 @@ def _closing_console(case: CaseDiscussion) -> dict:
     return {"placemat": placemat(case, tips_for=RECORD)}
 
 
-def _tips_console(case: CaseDiscussion) -> dict:
+def tips_live(case: CaseDiscussion) -> dict:
+    """What the console's tips step redraws as the room writes: the placemat, the held count."""
     mat = placemat(case)
     return {
+        "case": case,
         "placemat": mat,
-        "tip_form": TipForm(case=case),
         "held_count": sum(1 for tip in mat.tips if tip.held and not tip.hidden),
     }
+
+
+def _tips_console(case: CaseDiscussion) -> dict:
+    return {**tips_live(case), "tip_form": TipForm(case=case)}
 
 
 def _domains_console(case: CaseDiscussion) -> dict:

@@ -27,7 +27,7 @@ from ..selectors.follow_up import awaiting_follow_up, awaits_follow_up, reported
 from ..selectors.objects import case_for, tip_for
 from ..selectors.placemat import case_column, case_domain, case_goal, domain_choices
 from ..services import follow_up, live
-from ..steps import console_context, domain_row, jump_warning
+from ..steps import console_context, domain_row, jump_warning, tips_live
 from .polling import CONSOLE_FOLLOW_SALT, unchanged_in_session
 
 CONSOLE = "sessions/console.html"
@@ -88,7 +88,7 @@ def follow_tips(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = lead_case(request, pk)
     if case.current_step is not Step.TIPS:
         return HttpResponse(status=STOP_POLLING)
-    return render(request, f"{TIPS}#follow", console_context(case))
+    return render(request, f"{TIPS}#follow", tips_live(case))  # no tip form: it stays put
 
 
 def lead_case(request: HttpRequest, pk: int, *, fetch=case_for) -> CaseDiscussion:
