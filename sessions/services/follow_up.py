@@ -6,10 +6,10 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..models import Meeting, Result, Tip, TipOutcome
+from .versions import raised
 
 
 @transaction.atomic
@@ -80,5 +80,5 @@ def _renew_meetings_showing(tip: Tip) -> None:
     network: its terugblik lists the tip while it awaits one (wherever it is recorded)."""
     own = tip.case.meeting
     Meeting.objects.filter(network_id=own.network_id, starts_at__gte=own.starts_at).update(
-        version=F("version") + 1, room_version=F("room_version") + 1
+        **raised()
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +11,7 @@ from matrices.models import Column, Domain, Level
 
 from ..models import CaseDiscussion, DomainGoal, Meeting, Step
 from ..steps import ORDER, GuestTips, guest_tips
-from .versions import touch
+from .versions import raised, touch
 
 
 @transaction.atomic
@@ -31,9 +30,7 @@ def go_to_step(*, case: CaseDiscussion, step: Step | str) -> CaseDiscussion:
         case.spotlight = Column.objects.filter(matrix_id=matrix_id).order_by("order").first()
     case.save(update_fields=["step", "step_started_at", "started_at", "spotlight"])
     _release_held_tips(case, step)
-    Meeting.objects.filter(pk=case.meeting_id).update(
-        current_case=case, version=F("version") + 1, room_version=F("room_version") + 1
-    )
+    Meeting.objects.filter(pk=case.meeting_id).update(current_case=case, **raised())
     return case
 
 

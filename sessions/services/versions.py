@@ -16,13 +16,19 @@ from django.utils.translation import get_language
 from ..models import Meeting
 
 
+def raised(*, room: bool = True) -> dict:
+    """The update that gives meetings a new version; with `room` (every change but a new tip)
+    a new `Meeting.room_version` too, which the phones and the attendance follow."""
+    versions = {"version": F("version") + 1}
+    if room:
+        versions["room_version"] = F("room_version") + 1
+    return versions
+
+
 def touch(meeting_id: int, *, room: bool = True) -> None:
     """The meeting changed: its beamers render again, its reports are made anew; with `room`
-    (every change but a new tip) its phones and attendance too (`Meeting.room_version`)."""
-    raised = {"version": F("version") + 1}
-    if room:
-        raised["room_version"] = F("room_version") + 1
-    Meeting.objects.filter(pk=meeting_id).update(**raised)
+    its phones and attendance too."""
+    Meeting.objects.filter(pk=meeting_id).update(**raised(room=room))
 
 
 def touch_networks(network_ids: Iterable[int]) -> None:
@@ -31,9 +37,7 @@ def touch_networks(network_ids: Iterable[int]) -> None:
     For changes made outside the services (the admin), where working out exactly which
     meetings show the changed row is not worth it: a new version only costs one render.
     """
-    Meeting.objects.filter(network_id__in=set(network_ids)).update(
-        version=F("version") + 1, room_version=F("room_version") + 1
-    )
+    Meeting.objects.filter(network_id__in=set(network_ids)).update(**raised())
 
 
 # Renders of a meeting (the beamer's content, the PDF reports) are cached under its version.
