@@ -29,9 +29,7 @@ def make_pass(*, salt: str, meeting_pk: int, who: int | None) -> str:
     return signing.dumps([meeting_pk, who], salt=salt, compress=True)
 
 
-def unchanged(
-    request: HttpRequest, meeting_pk: int, *, salt: str, field: str = "room_version"
-) -> bool:
+def unchanged(request: HttpRequest, meeting_pk: int, *, salt: str) -> bool:
     """Whether the poll carries a valid pass for this meeting and its version is the same
     (`Meeting.room_version` for the phones and the attendance: a new tip is not theirs)."""
     token, seen = request.GET.get("pass", ""), request.GET.get("v", "")
@@ -43,7 +41,12 @@ def unchanged(
         return False
     if meeting_id != meeting_pk:
         return False
-    version = Meeting.objects.filter(pk=meeting_pk).order_by().values_list(field, flat=True).first()
+    version = (
+        Meeting.objects.filter(pk=meeting_pk)
+        .order_by()
+        .values_list("room_version", flat=True)
+        .first()
+    )
     return version is not None and version == int(seen)
 
 
