@@ -120,9 +120,10 @@ def _follow_up_beamer(case: CaseDiscussion) -> dict:
 
 
 # On the beamer a cell shows its newest tips, as many as stay readable from the back of the
-# room, and how many more it has: the console and the reports show them all. This also keeps
+# room (with 12 a cell, two full rows no longer fit 1080 px at the smallest type), and how
+# many more it has: the console and the reports show them all. This also keeps
 # the render of a round's changed poll the same size whether a room writes 40 tips or 2000.
-BEAMER_TIPS_PER_CELL = 12
+BEAMER_TIPS_PER_CELL = 6
 
 
 def _placemat(case: CaseDiscussion) -> dict:

@@ -387,3 +387,27 @@ def test_a_word_too_long_for_any_scale_is_split_after_all(browser, live_server):
     assert size["scrollHeight"] <= size["viewportHeight"], size
     assert size["scale"] > FLOOR  # the other tips need not be small for it
     beamer.context.close()
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 720)])
+def test_a_round_of_hundreds_of_tips_shows_each_cells_newest(browser, live_server, width, height):
+    """A room on phones can write 200 tips in one round: each cell shows its newest few and
+    how many more, and the whole still fits the screen."""
+    import os
+
+    from sessions.steps import BEAMER_TIPS_PER_CELL
+
+    case = typical_case(tips=200, domains=("financien", "sociaal-netwerk"))
+    beamer = open_beamer(browser, live_server, case, width, height)
+    cells = beamer.locator(".placemat td")
+    shown = [cells.nth(i).locator(".tip").count() for i in range(cells.count())]
+    assert max(shown) == BEAMER_TIPS_PER_CELL
+    assert sum(shown) < 200
+    expect(beamer.locator(".tips-more").first).to_contain_text("eerdere tips")
+    assert_fits(beamer, width)
+    if os.environ.get("AKAD_SCREENSHOTS"):
+        beamer.screenshot(
+            path=os.path.join(os.environ["AKAD_SCREENSHOTS"], f"beamer-round-{width}.png"),
+            caret="initial",
+        )
+    beamer.context.close()
