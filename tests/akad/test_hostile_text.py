@@ -40,8 +40,10 @@ LONG = "Waarom het niet lukte. " * 435  # 10 005 characters
 def tips(case, facilitator):
     go_to_step(case=case, step=Step.TIPS)
     client = english_client(facilitator)
-    goal, column = case.goals.first(), case.meeting.network.matrix.columns.first()
-    for text in HOSTILE:
+    goal, columns = case.goals.first(), list(case.meeting.network.matrix.columns.all())
+    # Spread over the row's cells: the beamer shows a cell's newest few (steps.py).
+    for n, text in enumerate(HOSTILE):
+        column = columns[n % len(columns)]
         response = client.post(
             reverse("casework:add_tip", args=[case.pk]),
             {"key": str(uuid.uuid4()), "text": text, "domain": goal.domain_id, "column": column.pk},
@@ -152,7 +154,9 @@ def add_tips(case, facilitator, texts) -> None:
 def test_hostile_text_reads_back_unchanged_from_the_client_csv(tips, case, coordinator):
     rows = client_csv(case, coordinator)
     in_file = [row["Text"] for row in rows if row["Kind"] == "tip"]
-    assert in_file == [tip.text for tip in tips]  # as stored, in the order given
+    # As stored, in the placemat's order (domain, column, then as given).
+    placemat_order = sorted(tips, key=lambda tip: (tip.column.order, tip.pk))
+    assert in_file == [tip.text for tip in placemat_order]
     untouched = [text for text in HOSTILE if "\u202e" not in text and "\u200b" not in text]
     assert set(untouched) <= set(in_file)  # what was typed, character for character
     chosen = next(row for row in rows if row["Kind"] == "tip" and row["Text"] == HOSTILE[0])
