@@ -3,7 +3,8 @@
 Environment variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
 REDIS_URL (one cache for all app processes), SECURE (https-only cookies and HSTS behind a TLS
 proxy), FORWARDED_PROXIES (how many reverse proxies in front of the app add to
-X-Forwarded-For), IDLE_TIMEOUT_MINUTES, LOG_LEVEL.
+X-Forwarded-For), IDLE_TIMEOUT_MINUTES, LOG_LEVEL, STATIC_ROOT (where `collectstatic` puts the
+files; `staticfiles/` by default).
 """
 
 from pathlib import Path
@@ -295,7 +296,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT")) if env("STATIC_ROOT") else BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
