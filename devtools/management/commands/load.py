@@ -452,9 +452,9 @@ async def the_city(
             await asyncio.sleep(random.uniform(2, 5))
 
     tasks = []
-    for room, index, (beamer, path), joined in screens:
-        tasks.append(asyncio.create_task(poller(beamer, caught_up[id(beamer)], until, tally)))
-        tasks += [asyncio.create_task(poller(c, caught_up[id(c)], until, tally)) for c, _f in joined]
+    for room, index, (beamer, _path), joined in screens:
+        for client in [beamer, *(c for c, _form in joined)]:
+            tasks.append(asyncio.create_task(poller(client, caught_up[id(client)], until, tally)))
         tasks.append(asyncio.create_task(tips_every_few_seconds(joined, room, index)))
     await asyncio.gather(*tasks, return_exceptions=True)
     tally.client_cpu = time.process_time() - client_cpu_before
