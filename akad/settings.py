@@ -122,7 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file as well (not Django's shared in-memory database), so that the browser
     # tests' concurrent requests wait for each other as they do in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # Beside the database it stands in for: `test-db.sqlite3` for the default `db.sqlite3`.
+    database_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(database_file.with_name(f"test-{database_file.name}"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered PDF reports and beamer content, keyed by the meeting's version. Per process by

@@ -12,6 +12,8 @@ from sessions.models import Meeting, Tip
 REFERENCES = [
     "bare view, no login, no DB",
     "bare view behind a login (reference)",
+    "+ 2 statements (changed poll's floor)",
+    "+ 5 in a transaction (add-tip's floor)",
     "WeasyPrint alone, same HTML (PDF/UA)",
 ]
 TARGETS = [
@@ -100,6 +102,10 @@ def the_targets_of_issue_9(report: str) -> None:
     assert reference.group(4) == "1.00"
     assert reference.group(5) == "2"  # the session and the user, nothing else
     assert row(report, "bare view, no login, no DB").group(5) == "0"
+    # The floors: the login's two queries and the statements (the transaction's BEGIN and
+    # COMMIT are counted as well).
+    assert row(report, "+ 2 statements (changed poll's floor)").group(5) == "4"
+    assert row(report, "+ 5 in a transaction (add-tip's floor)").group(5) == "9"
     unchanged = row(report, "beamer poll, unchanged (204)")
     assert int(unchanged.group(5)) <= 1
     assert unchanged.group(7) == "<= 0.5x, <= 1 query"

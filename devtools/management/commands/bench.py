@@ -47,7 +47,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -171,6 +171,31 @@ def baseline_logged_in(request: HtmxHttpRequest, rows: int = REFERENCE_ROWS) -> 
     return render(request, BASELINE_TEMPLATE, sized_context(rows))
 
 
+# What a request of care data must say to the database beyond the login, as the cheapest
+# statements there are (`SELECT 1`, written out: no ORM, no plan, no row, no write): the floor
+# under the targets, measured on the database of the run. A changed poll asks two things (is
+# its meeting still at the version it shows, may this viewer see it); adding a tip five (may
+# the viewer add to this case, the access log's row, the cell's checks, the tip, the meeting's
+# new version), the writes in one transaction.
+POLL_STATEMENTS, ADD_TIP_STATEMENTS = 2, 5
+
+
+@login_required
+@require_GET
+def baseline_statements(request: HtmxHttpRequest, statements: int, in_transaction: int):
+    """The logged-in bare view plus `statements` round trips to the database."""
+    request.user.pk  # noqa: B018 (the login's lookups first, as in every view)
+    with connection.cursor() as cursor:
+        if in_transaction:
+            with transaction.atomic():
+                for _n in range(statements):
+                    cursor.execute("SELECT 1")
+        else:
+            for _n in range(statements):
+                cursor.execute("SELECT 1")
+    return render(request, BASELINE_TEMPLATE, BASELINE_CONTEXT)
+
+
 # Installed as ROOT_URLCONF only while the benchmark runs.
 urlpatterns = [
     path("bench/baseline/", baseline, name="bench_baseline"),
@@ -179,6 +204,11 @@ urlpatterns = [
         "bench/baseline/logged-in/<int:rows>/",
         baseline_logged_in,
         name="bench_baseline_sized",
+    ),
+    path(
+        "bench/baseline/statements/<int:statements>/<int:in_transaction>/",
+        baseline_statements,
+        name="bench_baseline_statements",
     ),
     path("", include(APP_URLCONF)),
 ]
@@ -501,6 +531,10 @@ def make_scenarios(client: Client, world: World) -> list[Scenario]:
         url = reverse("bench_baseline_logged_in")
         return lambda: client.get(url, **HTMX)
 
+    def prepare_statements(statements: int, in_transaction: bool):
+        url = reverse("bench_baseline_statements", args=[statements, int(in_transaction)])
+        return lambda: lambda: client.get(url, **HTMX)
+
     # Beamer poll, nothing changed: the current version, with the pass of the last content
     # (a pass lasts 10 minutes; every changed poll hands out a new one, as in the browser).
     def prepare_unchanged():
@@ -722,6 +756,22 @@ def make_scenarios(client: Client, world: World) -> list[Scenario]:
             prepare_baseline_logged_in,
             lambda r: expect(r, 200, "logged-in baseline", contains="Blommetje"),
             target="reference",
+            section=REFERENCES,
+        ),
+        Scenario(
+            "floor_poll",
+            f"+ {POLL_STATEMENTS} statements (changed poll's floor)",
+            prepare_statements(POLL_STATEMENTS, False),
+            lambda r: expect(r, 200, "baseline with statements", contains="Blommetje"),
+            target="- (context)",
+            section=REFERENCES,
+        ),
+        Scenario(
+            "floor_add_tip",
+            f"+ {ADD_TIP_STATEMENTS} in a transaction (add-tip's floor)",
+            prepare_statements(ADD_TIP_STATEMENTS, True),
+            lambda r: expect(r, 200, "baseline with statements", contains="Blommetje"),
+            target="- (context)",
             section=REFERENCES,
         ),
         Scenario(
