@@ -123,13 +123,16 @@ def next_poll(answer: Answer, current: str) -> str:
 @dataclass
 class Tally:
     add_tip: list[float] = field(default_factory=list)
-    polls: list[float] = field(default_factory=list)
     poll_times: list[tuple[float, float]] = field(default_factory=list)  # (sent, seconds)
     delays: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     sent_at: dict[str, float] = field(default_factory=dict)
     seen_at: dict[str, float] = field(default_factory=dict)
     client_cpu: float = 0.0  # CPU seconds of this (the load generator's) process
+
+    @property
+    def polls(self) -> list[float]:
+        return [took for _sent, took in self.poll_times]
 
     def p95_per(self, seconds: float) -> list[str]:
         """The polls' p95 in each `seconds` of the window: whether it held all along."""
@@ -359,7 +362,6 @@ async def poller(client: HttpClient, path: str, until: float, tally: Tally, *, w
         started = time.monotonic()
         answer = await client.request("GET", path, headers={"HX-Request": "true"})
         tally.count(answer)
-        tally.polls.append(answer.seconds)
         tally.poll_times.append((started, answer.seconds))
         if watch and answer.status == 200:
             now = time.perf_counter()
