@@ -83,6 +83,33 @@ def assert_fits(beamer, width: int) -> dict:
     return size
 
 
+def text_under_the_join_box(beamer) -> list[str]:
+    """The text the small join box in the corner covers (none: it has room of its own)."""
+    return beamer.evaluate(
+        """() => {
+            const box = document.querySelector(".join-small");
+            if (!box) return ["no small join box"];
+            const b = box.getBoundingClientRect();
+            const covered = [];
+            const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const node = walk.currentNode;
+                if (!node.textContent.trim() || box.contains(node)) continue;
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                for (const r of range.getClientRects()) {
+                    const across = r.right > b.left && r.left < b.right;
+                    if (across && r.bottom > b.top && r.top < b.bottom) {
+                        covered.push(node.textContent.trim().slice(0, 60));
+                        break;
+                    }
+                }
+            }
+            return covered;
+        }"""
+    )
+
+
 def settled(beamer) -> None:
     """No poll in flight and the last swap settled (beamer.js refits on htmx:afterSettle)."""
     expect(
@@ -347,6 +374,7 @@ def test_the_closing_agreements_fill_the_screen_and_pass_axe(browser, live_serve
     assert size["scrollHeight"] <= size["viewportHeight"], size
     assert size["bottom"] >= 0.8 * size["viewportHeight"], size
     assert size["textPx"] >= BODY_PX_AT_1920 * width / 1920, size
+    assert text_under_the_join_box(beamer) == []
     assert not axe_violations(beamer)
     context.close()
 
@@ -405,6 +433,8 @@ def test_a_round_of_hundreds_of_tips_shows_each_cells_newest(browser, live_serve
     assert sum(shown) < 200
     expect(beamer.locator(".tips-more").first).to_contain_text("eerdere tips")
     assert_fits(beamer, width)
+    # With this many tips the join code moves from the header to the corner: over no tip.
+    assert text_under_the_join_box(beamer) == []
     if os.environ.get("AKAD_SCREENSHOTS"):
         beamer.screenshot(
             path=os.path.join(os.environ["AKAD_SCREENSHOTS"], f"beamer-round-{width}.png"),
