@@ -38,10 +38,17 @@
     // First: a refused answer (422) is still shown, it carries the message. What is put back
     // after the swap depends on whether it is swapped at all.
     if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
+    // Then a follow poll that would redraw what the facilitator is working in: not swapped.
+    if (follow.holdBack(event)) return;
     newTip.beforeSwap(event);
     typedText.beforeSwap(event);
     focus.beforeSwap(event);
     follow.beforeSwap(event);
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    // Before anything looks at what was drawn: a tip the poll and its own answer both drew.
+    follow.afterSwap();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

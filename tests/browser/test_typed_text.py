@@ -1,5 +1,7 @@
 """Text typed in the console survives whatever else redraws the step panel."""
 
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -109,7 +111,7 @@ def test_actions_typed_in_the_closing_are_saved_when_moving_on(page, live_server
     assert (tip.action_who, tip.action_when, tip.chosen) == ("Ilse", "woensdag", True)
 
 
-def slow_line(page, pattern: str, delay_ms: int) -> None:
+def slow_line(page, pattern, delay_ms: int) -> None:
     """Every request to `pattern` reaches the server `delay_ms` late (a busy wifi in the room)."""
 
     def handle(route):
@@ -150,3 +152,55 @@ def test_who_typed_while_the_tick_is_saved_is_kept(page, live_server, case, dela
             break
         page.wait_for_timeout(50)
     assert (tip.chosen, tip.action_who) == (True, who)
+
+
+def test_a_tip_answered_after_the_follow_poll_drew_it_shows_once(page, live_server, case):
+    """The tip is stored at once, but its answer comes late (a busy wifi): meanwhile the
+    console's follow poll redraws the placemat with the tip in it. When the answer lands and
+    appends the tip to its cell, the tip must not stand there twice."""
+    go_to_step(case=case, step=Step.TIPS)
+    open_console(page, live_server, case)
+
+    def late_answer(route):
+        answer = route.fetch()  # the server has it (and stores the tip) now
+        page.wait_for_timeout(2500)  # two follow polls or more meanwhile
+        route.fulfill(response=answer)
+
+    page.route(f"**/cases/{case.pk}/tips/", late_answer)
+    page.fill("#tip-form input[name=text]", "Samen naar de markt")
+    page.keyboard.press("Enter")
+    tips = page.locator("#panel .tip").filter(has_text="Samen naar de markt")
+    expect(tips).to_have_count(1)  # drawn by the follow poll, before the answer
+    expect(page.locator("#tip-form input[name=text]")).to_have_value("")  # the answer is in
+    page.wait_for_timeout(300)
+    expect(tips).to_have_count(1)
+
+
+def test_a_tip_opened_while_a_follow_poll_is_on_its_way_stays_open(page, live_server, case):
+    """The facilitator opens a tip for editing just after the console's follow poll went out
+    (a slow line): when that poll comes back with a new placemat, the open tip is not redrawn
+    under them; the placemat follows once they have saved."""
+    from sessions.services.tips import add_tip
+
+    TipFactory(case=case, domain=case.goals.get().domain, text="Budgetcoach")
+    go_to_step(case=case, step=Step.TIPS)
+    open_console(page, live_server, case)
+    expect(page.locator("#console-follow")).to_have_count(1)
+    slow_line(page, re.compile(r"/follow/"), 1500)
+    column = case.meeting.network.matrix.columns.order_by("order").first()
+    add_tip(  # from a phone, say: the next poll brings the new placemat
+        case=case, key=uuid.uuid4(), domain=case.goals.get().domain, column=column, text="Buurtbus"
+    )
+    with page.expect_request(re.compile(r"/follow/")):
+        pass  # a poll is on its way
+    page.locator("#panel .tip").filter(has_text="Budgetcoach").get_by_role(
+        "button", name="Wijzig"
+    ).click()
+    editing = page.locator("#panel .tip.editing textarea[name=text]")
+    expect(editing).to_be_visible()
+    page.wait_for_timeout(2500)  # the poll's answer has come (and gone)
+    expect(editing).to_be_visible()
+    editing.fill("Budgetcoach van het wijkteam")
+    page.locator("#panel .tip.editing").get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#panel .placemat")).to_contain_text("Budgetcoach van het wijkteam")
+    expect(page.locator("#panel .placemat")).to_contain_text("Buurtbus", timeout=5000)

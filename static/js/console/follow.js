@@ -25,6 +25,16 @@ window.AkadConsole.follow = (function () {
     if (isPoll(event) && busy()) event.preventDefault();
   }
 
+  // A poll sent just before the facilitator opened a tip for editing (or went into the
+  // placemat) answers after it: it must not redraw the placemat under them either. Dropped,
+  // the follower keeps the version it had, so the first poll once they are done brings it
+  // all. True when this answer is dropped.
+  function holdBack(event) {
+    if (!isPoll(event) || !busy()) return false;
+    event.detail.shouldSwap = false;
+    return true;
+  }
+
   function beforeSwap(event) {
     barFocus = null;
     if (!isPoll(event)) return;
@@ -49,5 +59,24 @@ window.AkadConsole.follow = (function () {
     if (target) target.focus();
   }
 
-  return { beforeRequest: beforeRequest, beforeSwap: beforeSwap, afterSettle: afterSettle };
+  // A tip added here can arrive twice: when its answer is slow, a poll may already have drawn
+  // the placemat with it (stored before the poll read the room), and then the answer appends
+  // it to its cell. The first one stays, where the poll put it among the others.
+  function afterSwap() {
+    const placemat = document.getElementById("live-placemat");
+    if (!placemat) return;
+    const seen = new Set();
+    placemat.querySelectorAll(".tip[id]").forEach(function (tip) {
+      if (seen.has(tip.id)) tip.remove();
+      else seen.add(tip.id);
+    });
+  }
+
+  return {
+    beforeRequest: beforeRequest,
+    holdBack: holdBack,
+    beforeSwap: beforeSwap,
+    afterSwap: afterSwap,
+    afterSettle: afterSettle,
+  };
 })();
