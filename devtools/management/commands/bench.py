@@ -37,6 +37,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from unittest import mock
@@ -185,14 +186,9 @@ POLL_STATEMENTS, ADD_TIP_STATEMENTS = 2, 5
 def baseline_statements(request: HtmxHttpRequest, statements: int, in_transaction: int):
     """The logged-in bare view plus `statements` round trips to the database."""
     request.user.pk  # noqa: B018 (the login's lookups first, as in every view)
-    with connection.cursor() as cursor:
-        if in_transaction:
-            with transaction.atomic():
-                for _n in range(statements):
-                    cursor.execute("SELECT 1")
-        else:
-            for _n in range(statements):
-                cursor.execute("SELECT 1")
+    with transaction.atomic() if in_transaction else nullcontext(), connection.cursor() as cursor:
+        for _n in range(statements):
+            cursor.execute("SELECT 1")
     return render(request, BASELINE_TEMPLATE, BASELINE_CONTEXT)
 
 
@@ -531,9 +527,18 @@ def make_scenarios(client: Client, world: World) -> list[Scenario]:
         url = reverse("bench_baseline_logged_in")
         return lambda: client.get(url, **HTMX)
 
-    def prepare_statements(statements: int, in_transaction: bool):
+    def floor(key: str, label: str, *, in_transaction: bool = False) -> Scenario:
+        """The logged-in bare view plus a request's statements (POLL_STATEMENTS, ...)."""
+        statements = ADD_TIP_STATEMENTS if in_transaction else POLL_STATEMENTS
         url = reverse("bench_baseline_statements", args=[statements, int(in_transaction)])
-        return lambda: lambda: client.get(url, **HTMX)
+        return Scenario(
+            key,
+            label,
+            lambda: lambda: client.get(url, **HTMX),
+            lambda r: expect(r, 200, "baseline with statements", contains="Blommetje"),
+            target="- (context)",
+            section=REFERENCES,
+        )
 
     # Beamer poll, nothing changed: the current version, with the pass of the last content
     # (a pass lasts 10 minutes; every changed poll hands out a new one, as in the browser).
@@ -758,21 +763,11 @@ def make_scenarios(client: Client, world: World) -> list[Scenario]:
             target="reference",
             section=REFERENCES,
         ),
-        Scenario(
-            "floor_poll",
-            f"+ {POLL_STATEMENTS} statements (changed poll's floor)",
-            prepare_statements(POLL_STATEMENTS, False),
-            lambda r: expect(r, 200, "baseline with statements", contains="Blommetje"),
-            target="- (context)",
-            section=REFERENCES,
-        ),
-        Scenario(
+        floor("floor_poll", f"+ {POLL_STATEMENTS} statements (changed poll's floor)"),
+        floor(
             "floor_add_tip",
             f"+ {ADD_TIP_STATEMENTS} in a transaction (add-tip's floor)",
-            prepare_statements(ADD_TIP_STATEMENTS, True),
-            lambda r: expect(r, 200, "baseline with statements", contains="Blommetje"),
-            target="- (context)",
-            section=REFERENCES,
+            in_transaction=True,
         ),
         Scenario(
             "weasyprint_only",
