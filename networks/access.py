@@ -45,6 +45,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.crypto import salted_hmac
 
 from akad.proxies import client_address
+from akad.statements import Statement
 
 from .models import AccessEvent, Membership, Network, Role, User
 
@@ -274,27 +275,46 @@ def scope(queryset: NetworkScopedQuerySet, viewer: Viewer) -> NetworkScopedQuery
     """Only the objects of the viewer's own networks."""
     if not viewer.is_authenticated:
         return queryset.none()
-    return queryset.filter(**{f"{queryset.network_path}__memberships__user": viewer.user})
+    return _of_member(queryset, viewer.user)
 
 
-def _fetched(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
-    """The object, annotated with the viewer's role and what the log names; or 404."""
+def _of_member(queryset: NetworkScopedQuerySet, user) -> NetworkScopedQuerySet:
+    return queryset.filter(**{f"{queryset.network_path}__memberships__user": user})
+
+
+def _checked(queryset: NetworkScopedQuerySet, user) -> NetworkScopedQuerySet:
+    """The objects of `user`'s networks, annotated with their role there and what the log
+    names: the access check of `fetch`, and of `Fetch`, which compiles it once."""
     path = queryset.network_path
     about = {
         name: F(getattr(queryset, f"{name}_path"))
         for name in ("client", "meeting")
         if getattr(queryset, f"{name}_path")
     }
-    obj = get_object_or_404(
-        scope(queryset, viewer).annotate(
-            viewer_role=F(f"{path}__memberships__role"),
-            viewer_network_id=F(path),
-            **{f"logged_{name}": value for name, value in about.items()},
-        ),
-        pk=pk,
+    return _of_member(queryset, user).annotate(
+        viewer_role=F(f"{path}__memberships__role"),
+        viewer_network_id=F(path),
+        **{f"logged_{name}": value for name, value in about.items()},
     )
+
+
+def _fetched(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
+    """The object, annotated with the viewer's role and what the log names; or 404."""
+    if not viewer.is_authenticated:
+        raise Http404
+    obj = get_object_or_404(_checked(queryset, viewer.user), pk=pk)
     viewer.remember(obj.viewer_network_id, obj.viewer_role)
     return obj
+
+
+def _log_fetched(viewer: Viewer, obj) -> None:
+    if viewer.request is not None:
+        log_access(
+            viewer,
+            network_id=obj.viewer_network_id,
+            client=getattr(obj, "logged_client", None),
+            meeting=getattr(obj, "logged_meeting", None),
+        )
 
 
 def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
@@ -304,14 +324,34 @@ def fetch(viewer: Viewer, queryset: NetworkScopedQuerySet, pk: int):
     the `can_…` checks that follow cost nothing.
     """
     obj = _fetched(viewer, queryset, pk)
-    if viewer.request is not None:
-        log_access(
-            viewer,
-            network_id=obj.viewer_network_id,
-            client=getattr(obj, "logged_client", None),
-            meeting=getattr(obj, "logged_meeting", None),
-        )
+    _log_fetched(viewer, obj)
     return obj
+
+
+# A primary key is a bigint: a larger number in a URL is no object (the ORM's lookup says the
+# same; a statement would send it to the database, which refuses it).
+LARGEST_PK = 2**63 - 1
+
+
+class Fetch:
+    """`fetch` of one queryset for the requests that come every second (a changed beamer
+    poll, a tip): the same check and log, its SQL built once (akad.statements)."""
+
+    def __init__(self, queryset: NetworkScopedQuerySet):
+        self.statement = Statement(
+            lambda user, pk: _checked(queryset, user).filter(pk=pk), user=int, pk=int
+        )
+
+    def __call__(self, viewer: Viewer, pk: int):
+        if not viewer.is_authenticated or not 0 < pk <= LARGEST_PK:
+            raise Http404
+        found = self.statement(user=viewer.user.pk, pk=pk)
+        if not found:
+            raise Http404
+        obj = found[0]
+        viewer.remember(obj.viewer_network_id, obj.viewer_role)
+        _log_fetched(viewer, obj)
+        return obj
 
 
 # Exports: care data leaving the app as a file -------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from networks.access import Viewer, fetch, fetch_export, fetch_own
+from akad.statements import Statement
+from networks.access import Fetch, Viewer, fetch, fetch_export, fetch_own
 
 from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
 
@@ -24,14 +25,18 @@ def meeting_for(viewer: Viewer, pk: int) -> Meeting:
     return fetch(viewer, Meeting.objects.select_related("network", "current_case__client"), pk)
 
 
+_meeting_for_poll = Fetch(
+    Meeting.objects.annotate(current_step_started_at=F("current_case__step_started_at"))
+)
+
+
 def meeting_for_poll(viewer: Viewer, pk: int) -> Meeting:
     """The meeting as a beamer's changed poll needs it when another screen rendered that
     version already (views.beamer.shared_content): its row, and when its current case's step
     began (`current_step_started_at`, part of the shared render's key). Joining its network,
     case and client as `meeting_for` does was a third of such a poll; a render that is not
-    shared yet loads them (`meeting_shown`)."""
-    meetings = Meeting.objects.annotate(current_step_started_at=F("current_case__step_started_at"))
-    return fetch(viewer, meetings, pk)
+    shared yet loads them (`meeting_shown`). Its statement is compiled once (`Fetch`)."""
+    return _meeting_for_poll(viewer, pk)
 
 
 def meeting_shown(pk: int) -> Meeting:
@@ -40,10 +45,13 @@ def meeting_shown(pk: int) -> Meeting:
     return Meeting.objects.select_related("network", "current_case__client").get(pk=pk)
 
 
+_case_for_tip = Fetch(CaseDiscussion.objects.select_related("meeting__network"))
+
+
 def case_for_tip(viewer: Viewer, pk: int) -> CaseDiscussion:
     """The case as adding a tip to it needs it: its meeting and network, without the client (a
     page drawn after a refused tip loads it on first use)."""
-    return fetch(viewer, CaseDiscussion.objects.select_related("meeting__network"), pk)
+    return _case_for_tip(viewer, pk)
 
 
 # A phone shows the case's pseudonym and question, never the rest of the presentation.
@@ -59,21 +67,25 @@ def guest_for(viewer: Viewer, pk: int) -> Guest:
     return fetch(viewer, Guest.objects.select_related("meeting__network"), pk)
 
 
+# Every request from a phone asks this; its statement is compiled once (akad.statements).
+_guest_with_secret = Statement(
+    lambda token_hash: Guest.objects.select_related(
+        "meeting__network", "meeting__current_case__client", "organisation"
+    )
+    .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
+    .filter(token_hash=token_hash, removed_at__isnull=True)
+    .order_by()[:1],  # one secret, one row
+    token_hash=str,
+)
+
+
 def guest_for_secret(secret: str) -> Guest | None:
     """The guest whose session holds `secret`, with what their phone shows loaded (one query);
     None once they were removed or their meeting is over. `networks.access` asks this."""
-    guests = (
-        Guest.objects.select_related(
-            "meeting__network", "meeting__current_case__client", "organisation"
-        )
-        .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
-        .filter(token_hash=hash_token(secret), removed_at__isnull=True)
-        .order_by()[:1]  # one secret, one row: no ordering to compile on every phone request
-    )
-    guest = next(iter(guests), None)
-    if guest is None or not guest.meeting.takes_guests():
+    found = _guest_with_secret(token_hash=hash_token(secret))
+    if not found or not found[0].meeting.takes_guests():
         return None
-    return guest
+    return found[0]
 
 
 def own_tip_for(viewer: Viewer, pk: int) -> Tip:

@@ -424,3 +424,45 @@ def test_a_guest_does_not_see_the_case_outside_the_phone_page(noord_objects):
     assert noord_objects.case.client.pseudonym in html
     assert noord_objects.tip.text not in html  # the facilitator's tip
     assert "Vanaf de telefoon" in html  # their own
+
+
+# The compiled fetch of the hottest requests decides as `fetch` does -------------------------
+
+
+def test_a_compiled_fetch_decides_and_logs_as_fetch(rf, facilitator, outsider, case):
+    """`Fetch` (a changed beamer poll, a tip) runs the access check's SQL compiled once: the
+    same objects for a member, the same 404 for an outsider, a visitor, a missing object and
+    a number no key can have, and the same access-log line."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from networks.access import Fetch, Viewer, fetch
+    from networks.models import AccessEvent
+
+    queryset = CaseDiscussion.objects.select_related("meeting__network")
+    compiled = Fetch(queryset)
+
+    def decided(how, user, pk):
+        request = rf.get(f"/cases/{pk}/")
+        request.user, request.session = user, None
+        try:
+            obj = how(Viewer(user, request), pk)
+        except Http404:
+            return "404", None
+        event = AccessEvent.objects.order_by("-pk").first()
+        logged = (event.network_id, event.user_id, event.client_number, event.meeting_number)
+        return (obj.pk, obj.viewer_role, obj.meeting.network.name), logged
+
+    for user, pk in [
+        (facilitator, case.pk),
+        (outsider, case.pk),
+        (AnonymousUser(), case.pk),
+        (facilitator, case.pk + 1000),
+        (facilitator, 2**63),
+    ]:
+        assert decided(compiled, user, pk) == decided(
+            lambda viewer, pk: fetch(viewer, queryset, pk), user, pk
+        )
+    member_sees, logged = decided(compiled, facilitator, case.pk)
+    assert member_sees == (case.pk, "facilitator", case.meeting.network.name)
+    assert logged == (case.meeting.network_id, facilitator.pk, case.client_id, case.meeting_id)
