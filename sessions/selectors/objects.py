@@ -69,12 +69,14 @@ def guest_for(viewer: Viewer, pk: int) -> Guest:
 
 # Every request from a phone asks this; its statement is compiled once (akad.statements).
 _guest_with_secret = Statement(
-    lambda token_hash: Guest.objects.select_related(
-        "meeting__network", "meeting__current_case__client", "organisation"
-    )
-    .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
-    .filter(token_hash=token_hash, removed_at__isnull=True)
-    .order_by()[:1],  # one secret, one row
+    lambda token_hash: (
+        Guest.objects.select_related(
+            "meeting__network", "meeting__current_case__client", "organisation"
+        )
+        .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
+        .filter(token_hash=token_hash, removed_at__isnull=True)
+        .order_by()[:1]
+    ),  # one secret, one row
     token_hash=str,
 )
 
