@@ -76,6 +76,7 @@ def test_one_round_reports_every_target_and_page_against_its_reference(monkeypat
     every_scenario_is_timed_against_its_reference(report)
     the_targets_of_issue_9(report)
     every_page_against_a_bare_view_of_its_size(report)
+    the_database_share_of_each_live_request(report)
 
     # The data it measured: one meeting with 6 cases and 150 tips; added tips were removed,
     # and the done case whose console was shown in each step is back in its last step.
@@ -122,6 +123,27 @@ def the_targets_of_issue_9(report: str) -> None:
     assert row(report, "add a tip, guest (phone POST)").group(7) == "<= 2x"
     targets = len(TARGETS) + len(PAGES)
     assert re.search(rf"^Targets met: \d+ of {targets}", report, re.M)
+
+
+def the_database_share_of_each_live_request(report: str) -> None:
+    """The split: whole time, time in the database, the rest, and both over the reference."""
+    section = report.split("Live session, in the database:", 1)[1]
+    for label in [
+        "bare view behind a login (reference)",
+        "+ 2 statements (changed poll's floor)",
+        "+ 5 in a transaction (add-tip's floor)",
+        *(label for label in TARGETS if "PDF" not in label),
+    ]:
+        line = re.search(
+            rf"^{re.escape(label)}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}x\s+{NUMBER}x$",
+            section,
+            re.M,
+        )
+        assert line, f"no database line for {label!r} in:\n{section}"
+        whole, database, rest = (float(line.group(n)) for n in (1, 2, 3))
+        # Each of them sends statements; their time is part of the whole.
+        assert 0 < database < whole, label
+        assert rest == pytest.approx(whole - database, abs=0.5), label
 
 
 def every_page_against_a_bare_view_of_its_size(report: str) -> None:

@@ -442,6 +442,9 @@ class Scenario:
     times_ms: list[float] = field(default_factory=list)
     queries: int | None = None
     size: int | None = None
+    # From the pass after the timed rounds (live requests and their reference): per request,
+    # the whole request and the part spent in the database's statements and commits.
+    split_ms: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -897,6 +900,54 @@ def send(
     return response, elapsed_ms
 
 
+class DatabaseTime:
+    """Adds up the time of every statement sent (and answered) and every commit, on the
+    default connection, while it is entered: what a request waits for its database."""
+
+    def __init__(self):
+        self.ns = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter_ns()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ns += time.perf_counter_ns() - start
+
+    def __enter__(self):
+        self.ns = 0
+        self._wrapping = connection.execute_wrapper(self)
+        self._wrapping.__enter__()
+        commit = self._commit = connection._commit
+
+        def timed_commit():
+            start = time.perf_counter_ns()
+            try:
+                return commit()
+            finally:
+                self.ns += time.perf_counter_ns() - start
+
+        connection._commit = timed_commit
+        return self
+
+    def __exit__(self, *exc):
+        connection._commit = self._commit
+        return self._wrapping.__exit__(*exc)
+
+
+def split(scenario: Scenario) -> tuple[float, float]:
+    """One request of `scenario` (untimed for its ratio): its time, and the part of it in
+    the database."""
+    call = scenario.prepare()
+    with DatabaseTime() as database:
+        start = time.perf_counter_ns()
+        response = call()
+        elapsed = time.perf_counter_ns() - start
+    scenario.check(response)
+    scenario.after(response)
+    return elapsed / 1e6, database.ns / 1e6
+
+
 @dataclass
 class SizeFit:
     """Bytes of the logged-in baseline as a function of its rows: head + per_row × rows."""
@@ -1088,6 +1139,17 @@ class Command(BaseCommand):
                 for scenario in unit if n % 2 == 0 else reversed(unit):
                     _response, ms = send(scenario, depth=depth)
                     scenario.times_ms.append(ms)
+        # Where the live requests' time goes, apart from the timed rounds (the wrapper that
+        # adds up the statements' time costs a little itself), in the same rotation.
+        split_up = [by_key[BASELINE_LOGGED_IN]] + [
+            s
+            for s in scenarios
+            if (s.section == LIVE and s.passes is not None) or s.key.startswith("floor_")
+        ]
+        for n in range(rounds):
+            shift = n % len(split_up)
+            for scenario in split_up[shift:] + split_up[:shift]:
+                scenario.split_ms.append(split(scenario))
         return scenarios + list(baselines.values())
 
     def report(self, scenarios: list[Scenario], world: World, rounds: int, setup_s: float) -> None:
@@ -1167,6 +1229,7 @@ class Command(BaseCommand):
                     f"{s.label:<42} {median:>9.2f} {min(s.times_ms):>8.2f}{ref_text}{ratio_text}"
                     f" {s.queries:>7} {s.size:>8,}{ref_bytes}  {s.target:<22}{mark}"
                 )
+        report_split(out, scenarios, logged_in)
         out("")
         out(
             "ratio: median over the reference's median, both from the same rounds. The bare "
@@ -1179,6 +1242,37 @@ class Command(BaseCommand):
             f"Targets met: {results.count('PASS')} of {len(results)} "
             "(a report only: timing never fails this command)."
         )
+
+
+def report_split(out: Callable[[str], None], scenarios: list[Scenario], logged_in: Scenario):
+    """What the live requests wait for their database, against the reference's time: a ratio
+    target leaves the rest for Django, the forms and the templates."""
+    out("")
+    out(
+        "Live session, in the database: each request's statements and commits (sent and "
+        "answered), in another pass of the same rounds"
+    )
+    header = (
+        f"{'scenario':<42}{'whole ms':>10}{'in db ms':>10}{'rest ms':>9}"
+        f"{'db/ref':>8}{'rest/ref':>10}"
+    )
+    out(header)
+    out("-" * len(header))
+    reference = statistics.median(whole for whole, _db in logged_in.split_ms)
+    for s in scenarios:
+        if not s.split_ms:
+            continue
+        whole = statistics.median(w for w, _db in s.split_ms)
+        database = statistics.median(db for _w, db in s.split_ms)
+        rest = statistics.median(w - db for w, db in s.split_ms)
+        out(
+            f"{s.label:<42} {whole:>9.2f} {database:>9.2f} {rest:>8.2f}"
+            f" {database / reference:>6.2f}x {rest / reference:>8.2f}x"
+        )
+    out(
+        "db/ref and rest/ref: the median time in the database and outside it, over the "
+        "reference's median whole time in this pass; a request's ratio is about their sum."
+    )
 
 
 def rendering() -> str:
