@@ -1,7 +1,7 @@
 """One meeting, case or tip for a viewer: what is loaded with it.
 
-Whether the viewer may have it is decided in `networks.access.fetch` (404 outside their
-networks). Each fetch joins only what nearly every view of it shows: every joined table costs
+Whether the viewer may have it is decided in `networks.access` (404 outside their networks):
+by `fetch`, or by a `Fetch`, the same check with its SQL compiled once. Each fetch joins only what nearly every view of it shows: every joined table costs
 PostgreSQL about a millisecond of planning per request (measured: the case with matrix,
 case-bringer and spotlight joined took 6.5 ms, with its meeting, network and client 1.5 ms);
 a page that needs more loads it with one small query of its own.
@@ -16,13 +16,10 @@ from networks.access import Fetch, Viewer, fetch, fetch_export, fetch_own
 
 from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
 
-
-def case_for(viewer: Viewer, pk: int) -> CaseDiscussion:
-    return fetch(viewer, CaseDiscussion.objects.select_related("meeting__network", "client"), pk)
-
-
-def meeting_for(viewer: Viewer, pk: int) -> Meeting:
-    return fetch(viewer, Meeting.objects.select_related("network", "current_case__client"), pk)
+# The fetches that nearly every request of a session makes: their statements are compiled once
+# (networks.access.Fetch); the others build theirs per request (`fetch`).
+case_for = Fetch(CaseDiscussion.objects.select_related("meeting__network", "client"))
+meeting_for = Fetch(Meeting.objects.select_related("network", "current_case__client"))
 
 
 _meeting_for_poll = Fetch(
@@ -58,13 +55,9 @@ def case_for_tip(viewer: Viewer, pk: int) -> CaseDiscussion:
 PHONE_NEVER_SHOWS = ("situation", "social_network", "strengths", "desired_situation")
 
 
-def tip_for(viewer: Viewer, pk: int) -> Tip:
-    return fetch(viewer, Tip.objects.select_related("case__meeting__network", "case__client"), pk)
-
-
-def guest_for(viewer: Viewer, pk: int) -> Guest:
-    """Someone present at a meeting of the viewer's networks (the facilitator's list)."""
-    return fetch(viewer, Guest.objects.select_related("meeting__network"), pk)
+tip_for = Fetch(Tip.objects.select_related("case__meeting__network", "case__client"))
+# Someone present at a meeting of the viewer's networks (the facilitator's list).
+guest_for = Fetch(Guest.objects.select_related("meeting__network"))
 
 
 # Every request from a phone asks this; its statement is compiled once (akad.statements).
