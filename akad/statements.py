@@ -9,6 +9,10 @@ instances as the ORM's own iterator makes them (converters, `select_related`, an
 
 What the statement selects and joins is still written as a queryset, in the module that owns
 the rule (`networks.access` for the access check): only its compilation is kept.
+
+It uses the compiler's `select`, `klass_info` and `annotation_col_map` as Django 5.2's
+`ModelIterable` does: after a Django upgrade, tests/akad/test_statements.py (the objects are
+the ORM's, field for field) and the access tests say whether that still holds.
 """
 
 from __future__ import annotations
