@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import count
-from weakref import WeakKeyDictionary
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 # Stand-in values: negative numbers no row has, strings no field holds, and no query of ours
 # has as a constant. Each must turn up exactly once among the compiled parameters, or the
@@ -47,12 +46,13 @@ class Statement:
     def __init__(self, build: Callable[..., QuerySet], **kinds: type):
         self.build = build
         self.kinds = kinds
-        # Per connection object (each thread has its own): a compiler holds its connection.
-        self._compiled: WeakKeyDictionary = WeakKeyDictionary()
 
-    def _compile(self, connection):
+    def _compile(self, connection, kept: dict):
         stand_ins = {name: _stand_in(kind) for name, kind in self.kinds.items()}
         queryset = self.build(**stand_ins)
+        # Model objects only, as below: what else a queryset can do is not carried over.
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            raise ValueError("a statement gives model objects, without prefetching")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         params = list(params)
@@ -62,14 +62,17 @@ class Statement:
             if len(places) != 1:
                 raise ValueError(f"{name!r} appears {len(places)} times in the statement")
             slots[name] = places[0]
-        compiled = self._compiled[connection] = (compiler, sql, params, slots, queryset.model)
+        compiled = kept[self] = (compiler, sql, params, slots, queryset.model)
         return compiled
 
     def __call__(self, *, using: str = "default", **values: int | str) -> list[Model]:
         if values.keys() != self.kinds.keys():  # a stand-in left in would be sent as a value
             raise TypeError(f"values for {sorted(self.kinds)} expected, got {sorted(values)}")
         connection = connections[using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
+        # Kept on the connection object (each thread has its own), and gone with it: a
+        # compiler holds its connection.
+        kept = connection.__dict__.setdefault("_akad_statements", {})
+        compiled = kept.get(self) or self._compile(connection, kept)
         compiler, sql, template, slots, model = compiled
         params = list(template)
         for name, value in values.items():

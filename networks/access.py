@@ -339,11 +339,14 @@ class Fetch:
 
     def __init__(self, queryset: NetworkScopedQuerySet):
         self.statement = Statement(
-            lambda user, pk: _checked(queryset, user).filter(pk=pk), user=int, pk=int
+            # One row: no ordering to sort by (the ORM's `get` drops it too).
+            lambda user, pk: _checked(queryset, user).filter(pk=pk).order_by(),
+            user=int,
+            pk=int,
         )
 
     def __call__(self, viewer: Viewer, pk: int):
-        if not viewer.is_authenticated or not 0 < pk <= LARGEST_PK:
+        if not viewer.is_authenticated or type(pk) is not int or not 0 < pk <= LARGEST_PK:
             raise Http404
         found = self.statement(user=viewer.user.pk, pk=pk)
         if not found:

@@ -1,10 +1,11 @@
 """One meeting, case or tip for a viewer: what is loaded with it.
 
 Whether the viewer may have it is decided in `networks.access` (404 outside their networks):
-by `fetch`, or by a `Fetch`, the same check with its SQL compiled once. Each fetch joins only what nearly every view of it shows: every joined table costs
-PostgreSQL about a millisecond of planning per request (measured: the case with matrix,
-case-bringer and spotlight joined took 6.5 ms, with its meeting, network and client 1.5 ms);
-a page that needs more loads it with one small query of its own.
+by `fetch`, or by a `Fetch`, the same check with its SQL compiled once. Each fetch joins only
+what nearly every view of it shows: every joined table costs PostgreSQL planning time on
+every request (measured: the case with matrix, case-bringer and spotlight joined took 6.5 ms,
+with its meeting, network and client 1.5 ms); a page that needs more loads it with one small
+query of its own.
 """
 
 from __future__ import annotations

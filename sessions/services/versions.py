@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import get_language
 
@@ -30,7 +30,8 @@ def raised(*, room: bool = True) -> dict:
 def touch(meeting_id: int, *, room: bool = True) -> None:
     """The meeting changed: its beamers render again, its reports are made anew; with `room`
     its phones and attendance too."""
-    with connection.cursor() as cursor:
+    # As the ORM's update does: a failed write marks the transaction for rollback.
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
         cursor.execute(_touch_sql(room), [meeting_id])
 
 

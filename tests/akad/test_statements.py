@@ -99,3 +99,45 @@ def test_every_value_must_be_given():
         statement()
     with pytest.raises(TypeError, match="values for"):
         statement(pk=1, other=2)
+
+
+def test_only_model_objects_are_made():
+    """What else a queryset does (values, prefetching) a statement would silently drop."""
+    for build in [
+        lambda pk: CaseDiscussion.objects.filter(pk=pk).values("pk"),
+        lambda pk: CaseDiscussion.objects.filter(pk=pk).prefetch_related("tips"),
+    ]:
+        with pytest.raises(ValueError, match="model objects"):
+            Statement(build, pk=int)(pk=1)
+
+
+@pytest.mark.django_db(transaction=True)  # the other thread's connection sees the rows
+def test_each_thread_compiles_for_its_own_connection():
+    """A compiled statement holds its connection: another thread (another connection) builds
+    its own, and gets the same rows."""
+    import threading
+
+    from django.db import connections
+
+    case = CaseDiscussionFactory()
+    builds, found = [], []
+
+    def build(pk):
+        builds.append(threading.get_ident())
+        return cases_with_meeting(pk)
+
+    statement = Statement(build, pk=int)
+    found.append(statement(pk=case.pk))
+
+    def other_thread():
+        try:
+            found.append(statement(pk=case.pk))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+
+    assert [[obj.pk for obj in objects] for objects in found] == [[case.pk], [case.pk]]
+    assert len(set(builds)) == 2

@@ -463,6 +463,8 @@ def test_a_compiled_fetch_decides_and_logs_as_fetch(rf, facilitator, outsider, c
         assert decided(compiled, user, pk) == decided(
             lambda viewer, pk: fetch(viewer, queryset, pk), user, pk
         )
+    # Views pass a URL's whole number; anything else is no key (never sent to the database).
+    assert decided(compiled, facilitator, str(case.pk)) == ("404", None)
     member_sees, logged = decided(compiled, facilitator, case.pk)
     assert member_sees == (case.pk, "facilitator", case.meeting.network.name)
     assert logged == (case.meeting.network_id, facilitator.pk, case.client_id, case.meeting_id)
