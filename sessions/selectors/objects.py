@@ -21,20 +21,19 @@ from ..models import CaseDiscussion, Client, Guest, Meeting, Tip, hash_token
 # (networks.access.Fetch); the others build theirs per request (`fetch`).
 case_for = Fetch(CaseDiscussion.objects.select_related("meeting__network", "client"))
 meeting_for = Fetch(Meeting.objects.select_related("network", "current_case__client"))
+tip_for = Fetch(Tip.objects.select_related("case__meeting__network", "case__client"))
+# Someone present at a meeting of the viewer's networks (the facilitator's list).
+guest_for = Fetch(Guest.objects.select_related("meeting__network"))
 
 
-_meeting_for_poll = Fetch(
+# The meeting as a beamer's changed poll needs it when another screen rendered that version
+# already (views.beamer.shared_content): its row, and when its current case's step began
+# (`current_step_started_at`, part of the shared render's key). Joining its network, case and
+# client as `meeting_for` does was a third of such a poll; a render that is not shared yet
+# loads them (`meeting_shown`).
+meeting_for_poll = Fetch(
     Meeting.objects.annotate(current_step_started_at=F("current_case__step_started_at"))
 )
-
-
-def meeting_for_poll(viewer: Viewer, pk: int) -> Meeting:
-    """The meeting as a beamer's changed poll needs it when another screen rendered that
-    version already (views.beamer.shared_content): its row, and when its current case's step
-    began (`current_step_started_at`, part of the shared render's key). Joining its network,
-    case and client as `meeting_for` does was a third of such a poll; a render that is not
-    shared yet loads them (`meeting_shown`). Its statement is compiled once (`Fetch`)."""
-    return _meeting_for_poll(viewer, pk)
 
 
 def meeting_shown(pk: int) -> Meeting:
@@ -43,22 +42,13 @@ def meeting_shown(pk: int) -> Meeting:
     return Meeting.objects.select_related("network", "current_case__client").get(pk=pk)
 
 
-_case_for_tip = Fetch(CaseDiscussion.objects.select_related("meeting__network"))
-
-
-def case_for_tip(viewer: Viewer, pk: int) -> CaseDiscussion:
-    """The case as adding a tip to it needs it: its meeting and network, without the client (a
-    page drawn after a refused tip loads it on first use)."""
-    return _case_for_tip(viewer, pk)
+# The case as adding a tip to it needs it: its meeting and network, without the client (a page
+# drawn after a refused tip loads it on first use).
+case_for_tip = Fetch(CaseDiscussion.objects.select_related("meeting__network"))
 
 
 # A phone shows the case's pseudonym and question, never the rest of the presentation.
 PHONE_NEVER_SHOWS = ("situation", "social_network", "strengths", "desired_situation")
-
-
-tip_for = Fetch(Tip.objects.select_related("case__meeting__network", "case__client"))
-# Someone present at a meeting of the viewer's networks (the facilitator's list).
-guest_for = Fetch(Guest.objects.select_related("meeting__network"))
 
 
 # Every request from a phone asks this; its statement is compiled once (akad.statements).
@@ -69,8 +59,8 @@ _guest_with_secret = Statement(
         )
         .defer(*(f"meeting__current_case__{name}" for name in PHONE_NEVER_SHOWS))
         .filter(token_hash=token_hash, removed_at__isnull=True)
-        .order_by()[:1]
-    ),  # one secret, one row
+        .order_by()[:1]  # one secret, one row
+    ),
     token_hash=str,
 )
 
