@@ -39,8 +39,7 @@ def touch(meeting_id: int, *, room: bool = True) -> None:
 @functools.cache
 def _touch_sql(room: bool) -> str:
     quote = connection.ops.quote_name
-    names = ["version", "room_version"] if room else ["version"]
-    columns = [quote(Meeting._meta.get_field(name).column) for name in names]
+    columns = [quote(Meeting._meta.get_field(name).column) for name in raised(room=room)]
     raise_them = ", ".join(f"{column} = {column} + 1" for column in columns)
     return (
         f"UPDATE {quote(Meeting._meta.db_table)} SET {raise_them} "
