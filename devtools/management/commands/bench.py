@@ -878,9 +878,10 @@ def deeper(frames: int, call: Callable[[], object]) -> object:
 
 
 def send(
-    scenario: Scenario, *, count_queries: bool = False, depth: int = 0
+    scenario: Scenario, *, count_queries: bool = False, depth: int = 0, around=None
 ) -> tuple[HttpResponse, float]:
-    """One request of `scenario`: prepared, timed (or its queries counted), checked, undone."""
+    """One request of `scenario`: prepared, timed (or its queries counted), checked, undone.
+    `around` (a context manager) is entered for the request alone."""
     call = scenario.prepare()
     if count_queries:
         with CaptureQueriesContext(connection) as queries:
@@ -894,7 +895,8 @@ def send(
             response = call()
             return response, (time.perf_counter_ns() - start) / 1e6
 
-        response, elapsed_ms = deeper(depth, timed)
+        with around or nullcontext():
+            response, elapsed_ms = deeper(depth, timed)
     scenario.check(response)
     scenario.after(response)
     return response, elapsed_ms
@@ -904,8 +906,7 @@ class DatabaseTime:
     """Adds up the time of every statement sent (and answered) and every commit, on the
     default connection, while it is entered: what a request waits for its database."""
 
-    def __init__(self):
-        self.ns = 0
+    ns = 0
 
     def __call__(self, execute, sql, params, many, context):
         start = time.perf_counter_ns()
@@ -938,14 +939,9 @@ class DatabaseTime:
 def split(scenario: Scenario) -> tuple[float, float]:
     """One request of `scenario` (untimed for its ratio): its time, and the part of it in
     the database."""
-    call = scenario.prepare()
-    with DatabaseTime() as database:
-        start = time.perf_counter_ns()
-        response = call()
-        elapsed = time.perf_counter_ns() - start
-    scenario.check(response)
-    scenario.after(response)
-    return elapsed / 1e6, database.ns / 1e6
+    database = DatabaseTime()
+    _response, elapsed_ms = send(scenario, around=database)
+    return elapsed_ms, database.ns / 1e6
 
 
 @dataclass
